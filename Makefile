@@ -1,0 +1,53 @@
+# Everything goes through .venv; each target installs what it needs first.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+export HF_HUB_OFFLINE=1
+export TRANSFORMERS_OFFLINE=1
+export ANONYMIZED_TELEMETRY=False
+export GRADIO_ANALYTICS_ENABLED=False
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+
+.PHONY: run test ingest eval bench lint format install browser clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q -e '.[dev]' 2>&1 | grep -v "^WARNING: Location" || true
+	$(BIN)/python -c "import assistant, torch, sentence_transformers, chromadb, gradio, bm25s, pypdf" 
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Headless Chromium for the browser tests, from Debian's packages when missing.
+browser:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+run: install
+	$(BIN)/python app.py
+
+ingest: install
+	$(BIN)/python ingest.py
+
+eval: install
+	$(BIN)/python -m assistant eval --qa evals/qa.jsonl
+
+bench: install
+	$(BIN)/python -m assistant bench
+
+test: install browser
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf .index .pytest_cache evals/reports

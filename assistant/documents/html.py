@@ -1,0 +1,122 @@
+"""Saved web pages: keep what a reader sees in the page's main content, with its headings; drop the chrome."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bs4 import BeautifulSoup, Comment, Tag
+
+from assistant.documents.model import Block
+from assistant.documents.normalise import normalise_inline, normalise_text
+
+_DROP_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "object",
+    "embed",
+    "svg",
+    "canvas",
+    "form",
+    "button",
+    "input",
+    "select",
+    "nav",
+    "footer",
+    "aside",
+    "head",
+)
+_CHROME = re.compile(r"cookie|consent|banner|navbar|menu|breadcrumb|skip-link|social|share", re.I)
+_HIDDEN_STYLE = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0|opacity\s*:\s*0(?:\.0+)?\s*(?:;|$)"
+    r"|color\s*:\s*(?:#fff(?:fff)?|white)\b|left\s*:\s*-\d{3,}px|text-indent\s*:\s*-\d{3,}",
+    re.I,
+)
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_TEXT_TAGS = ("p", "li", "dt", "dd", "blockquote", "pre", "td", "th", "figcaption", "caption", "address")
+
+
+def _meta(soup: BeautifulSoup) -> dict[str, Any]:
+    meta: dict[str, Any] = {}
+    deadlines = []
+    for tag in soup.find_all("meta"):
+        name = str(tag.get("name") or tag.get("property") or "")
+        if not name.startswith("cd:"):
+            continue
+        key, value = name[3:], normalise_inline(str(tag.get("content") or ""))
+        if key in ("call_ids", "source_urls"):
+            meta.setdefault(key, []).append(value)
+        elif key == "deadline":
+            stage, _, when = value.rpartition("|")
+            deadlines.append({"stage": stage or "deadline", "date": when})
+        else:
+            meta[key] = value
+    if deadlines:
+        meta["deadlines"] = deadlines
+    return meta
+
+
+def _is_hidden(tag: Tag) -> bool:
+    if tag.has_attr("hidden") or str(tag.get("aria-hidden", "")).lower() == "true":
+        return True
+    if _HIDDEN_STYLE.search(str(tag.get("style", ""))):
+        return True
+    marks = " ".join([*(tag.get("class") or []), str(tag.get("id") or ""), str(tag.get("role") or "")])
+    return bool(_CHROME.search(marks)) or tag.get("role") == "navigation"
+
+
+def parse_html(markup: str) -> tuple[dict[str, Any], str | None, list[Block]]:
+    """Front-matter-like metadata from ``cd:*`` meta tags, the page title, and the visible blocks of its content."""
+    soup = BeautifulSoup(markup, "html.parser")
+    meta = _meta(soup)
+    page_title = normalise_inline(soup.title.get_text()) if soup.title else None
+    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        comment.extract()
+    for tag in soup.find_all(_DROP_TAGS):
+        tag.decompose()
+    for tag in soup.find_all(True):
+        if not tag.decomposed and _is_hidden(tag):
+            tag.decompose()
+    root = soup.find("main") or soup.find(attrs={"role": "main"}) or soup.find("article") or soup.body or soup
+
+    blocks: list[Block] = []
+    path: list[tuple[int, str]] = []
+    title: str | None = None
+    for tag in root.find_all([*_HEADINGS, *_TEXT_TAGS]):
+        if tag.name in _HEADINGS:
+            text = normalise_inline(tag.get_text(" "))
+            if not text:
+                continue
+            level = int(tag.name[1])
+            if level == 1 and title is None:
+                title = text
+                path = []
+                continue
+            path = [(lvl, h) for lvl, h in path if lvl < level] + [(level, text)]
+            continue
+        if tag.find_parent(_TEXT_TAGS):
+            continue  # nested text (a <p> inside an <li>) is read with its outer element
+        text = normalise_text(tag.get_text(" "))
+        text = " ".join(text.split())
+        if text:
+            prefix = "- " if tag.name == "li" else ""
+            blocks.append(Block(text=prefix + text, section=tuple(h for _, h in path)))
+    if not blocks:
+        text = normalise_text(root.get_text("\n"))
+        if text:
+            blocks.append(Block(text=text))
+    return meta, title or page_title, _merge_runs(blocks)
+
+
+def _merge_runs(blocks: list[Block]) -> list[Block]:
+    """Consecutive blocks under the same heading become one block, one line each, as Markdown paragraphs are."""
+    merged: list[Block] = []
+    for block in blocks:
+        if merged and merged[-1].section == block.section:
+            merged[-1] = Block(text=merged[-1].text + "\n" + block.text, section=block.section)
+        else:
+            merged.append(block)
+    return merged
