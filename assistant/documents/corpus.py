@@ -73,7 +73,9 @@ def load_corpus(dirs: Iterable[Path], settings: Settings) -> CorpusLoad:
             if size == 0:
                 raise DocumentSkipped("empty file")
             if size > limit:
-                raise DocumentSkipped(f"file too large: {size / 1_048_576:.1f} MB over {settings.max_file_mb:g} MB")
+                raise DocumentSkipped(
+                    f"file too large: {size / 1_048_576:.1f} MB over {settings.max_file_mb:g} MB"
+                )
             raw = path.read_bytes()
             digest = hashlib.sha256(raw).hexdigest()
             if digest in seen_content:

@@ -86,7 +86,9 @@ def apply_metadata(doc: Document, meta: dict[str, Any]) -> Document:
     deadlines = []
     for item in meta.get("deadlines") or []:
         if isinstance(item, dict) and item.get("date"):
-            deadlines.append({"stage": str(item.get("stage") or "deadline"), "date": _iso(item["date"]) or ""})
+            deadlines.append(
+                {"stage": str(item.get("stage") or "deadline"), "date": _iso(item["date"]) or ""}
+            )
     doc.deadlines = deadlines
     budget = meta.get("budget")
     try:
@@ -130,7 +132,7 @@ def _blocks_from_markdown(body: str) -> tuple[list[Block], str | None]:
     in_fence = False
 
     def flush() -> None:
-        text = normalise_text("\n".join(paragraph))
+        text = normalise_text(_join_wrapped(paragraph))
         paragraph.clear()
         if text:
             blocks.append(Block(text=text, section=tuple(h for _, h in path)))
@@ -157,6 +159,21 @@ def _blocks_from_markdown(body: str) -> tuple[list[Block], str | None]:
     return blocks, title
 
 
+_LIST_ITEM = re.compile(r"^\s*([-*+•]|\d{1,2}[.)])\s+")
+
+
+def _join_wrapped(lines: list[str]) -> str:
+    """A paragraph's wrapped lines joined with spaces; list items and table rows keep a line each."""
+    out: list[str] = []
+    for line in lines:
+        starts_item = bool(_LIST_ITEM.match(line)) or " | " in line
+        if out and not starts_item and " | " not in out[-1]:
+            out[-1] = f"{out[-1]} {line.strip()}"
+        else:
+            out.append(line.strip())
+    return "\n".join(out)
+
+
 def _default_doc(path: Path, rel: str) -> Document:
     stem = re.sub(r"[^a-z0-9]+", "-", Path(rel).with_suffix("").as_posix().lower()).strip("-")
     return Document(doc_id=stem or "document", path=rel, title=path.stem.replace("-", " ").title(), blocks=[])
@@ -181,7 +198,9 @@ def load_text(path: Path, rel: str, raw: bytes) -> Document:
 
 def normalise_text_keep_lines(text: str) -> str:
     """Strip invisible characters before parsing, keeping the line structure Markdown relies on."""
-    return "\n".join(normalise_text(line) if line.strip() else "" for line in text.replace("\r\n", "\n").split("\n"))
+    return "\n".join(
+        normalise_text(line) if line.strip() else "" for line in text.replace("\r\n", "\n").split("\n")
+    )
 
 
 def load_html(path: Path, rel: str, raw: bytes) -> Document:
@@ -195,7 +214,9 @@ def load_html(path: Path, rel: str, raw: bytes) -> Document:
     return doc
 
 
-def load_pdf(path: Path, rel: str, raw: bytes, *, timeout_s: float, memory_mb: int, max_pages: int) -> Document:
+def load_pdf(
+    path: Path, rel: str, raw: bytes, *, timeout_s: float, memory_mb: int, max_pages: int
+) -> Document:
     from assistant.documents.pdf import read_pdf
 
     result = read_pdf(path, timeout_s=timeout_s, memory_mb=memory_mb, max_pages=max_pages)

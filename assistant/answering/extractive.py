@@ -1,0 +1,195 @@
+"""The default answerer: it picks the retrieved sentences that answer the question and cites each one.
+
+No language model is involved, so nothing can be invented: every sentence shown is a sentence of a source.
+A sentence's score mixes its meaning's closeness to the question (the embedding model), the share of the
+question's rarer words it contains, and whether it holds the kind of answer asked for (a date for "when",
+an amount for "how much"). The best score is also the evidence the refusal threshold is calibrated on.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.answering.guard import is_instruction_sentence
+from assistant.documents.model import Chunk
+from assistant.documents.sentences import split_sentences
+from assistant.glossary import fold
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)?")
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december"
+    "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+DATE = re.compile(
+    rf"\b(\d{{1,2}}\s+({_MONTHS})\s+\d{{4}}|({_MONTHS})\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}|(19|20)\d{{2}})\b",
+    re.I,
+)
+MONEY = re.compile(r"(EUR|€|euro)\s*\d|\d[\d,.\s]*\s*(million|billion|EUR|euro|€)|\b\d+(\.\d+)?\s*%", re.I)
+NUMBER = re.compile(
+    r"\b\d+(?:[.,]\d+)?\b|\b(one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen)\b", re.I
+)
+PERCENT = re.compile(r"\d\s*%")
+
+_STOP = set(
+    ["a", "an", "the", "is", "are", "was", "were", "be", "been", "being", "of", "for", "to", "in", "on", "at", "by", "with", "from", "and", "or", "not", "no", "do", "does", "did", "can", "could", "may", "might", "must", "shall", "should", "will", "would", "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "much", "many", "any", "some", "this", "that", "these", "those", "it", "its", "there", "their", "they", "them", "we", "our", "us", "you", "your", "i", "me", "my", "he", "she", "his", "her", "as", "if", "than", "then", "so", "such", "about", "into", "over", "under", "between", "per", "each", "also", "only", "still", "yet", "all", "more", "most", "other", "own", "same", "too", "very", "just", "but", "get", "got", "have", "has", "had", "tell", "know", "please", "want", "need", "like"]
+)
+
+
+def content_words(text: str) -> list[str]:
+    """Lower-case, accent-free words of weight: no stopwords, plural 's' folded."""
+    words = []
+    for token in _TOKEN.findall(fold(text)):
+        if token in _STOP or len(token) < 2:
+            continue
+        if len(token) > 4 and token.endswith("s") and not token.endswith("ss"):
+            token = token[:-1]
+        words.append(token)
+    return words
+
+
+def answer_type(question: str) -> str | None:
+    """The kind of answer the question asks for, from its wording in English or the glossary's English."""
+    q = fold(question)
+    if re.search(r"\b(when|what date|which date|deadline|until when|how long ago|since when)\b", q):
+        return "date"
+    if re.search(
+        r"\b(how much|amount|budget|maximum|max|cap|ceiling|threshold|limit|lump sum|funding rate|rate)\b", q
+    ):
+        return "money"
+    if re.search(r"\b(what percentage|what share|what proportion|percent|%)\b", q):
+        return "percent"
+    if re.search(r"\b(how many|number of|how long)\b", q):
+        return "number"
+    return None
+
+
+_TYPE_PATTERN = {"date": DATE, "money": MONEY, "percent": PERCENT, "number": NUMBER}
+
+
+@dataclass
+class Scored:
+    sentence: str
+    chunk: Chunk
+    rank: int
+    index: int
+    score: float
+    semantic: float
+    lexical: float
+
+
+class IdfTable:
+    """Inverse document frequencies over the index's chunks: rare words weigh more in the overlap score."""
+
+    def __init__(self, chunks: Sequence[Chunk]) -> None:
+        df: Counter[str] = Counter()
+        for chunk in chunks:
+            df.update(set(content_words(f"{chunk.title} {chunk.section} {chunk.text}")))
+        self.n = max(1, len(chunks))
+        self.df = df
+
+    def idf(self, word: str) -> float:
+        return math.log(1 + self.n / (1 + self.df.get(word, 0)))
+
+
+def _overlap(query_words: list[str], sentence_words: set[str], idf: IdfTable) -> float:
+    if not query_words:
+        return 0.0
+    unique = set(query_words)
+    total = sum(idf.idf(w) for w in unique)
+    found = sum(idf.idf(w) for w in unique if w in sentence_words)
+    return found / total if total else 0.0
+
+
+def score_sentences(
+    question: str,
+    query_vector: np.ndarray,
+    chunks: Sequence[Chunk],
+    embed: Callable[[list[str]], np.ndarray],
+    idf: IdfTable,
+    *,
+    focus: str | None = None,
+    max_chunks: int = 6,
+    max_embedded: int = 14,
+) -> list[Scored]:
+    """Every quotable sentence of the top chunks with its score, best first."""
+    candidates: list[tuple[str, Chunk, int, int]] = []
+    for rank, chunk in enumerate(chunks[:max_chunks]):
+        for index, sentence in enumerate(split_sentences(chunk.text)):
+            text = sentence.lstrip("-• ").strip()
+            if len(text.split()) < 4 or is_instruction_sentence(text):
+                continue
+            candidates.append((text, chunk, rank, index))
+    if not candidates:
+        return []
+    query_words = content_words(question)
+    focus_words = content_words(focus) if focus else []
+    wanted = answer_type(question)
+    pattern = _TYPE_PATTERN.get(wanted) if wanted else None
+    partial: list[tuple[float, float, tuple[str, Chunk, int, int]]] = []
+    for candidate in candidates:
+        text, chunk, rank, _index = candidate
+        words = set(content_words(f"{chunk.title} {chunk.section} {text}"))
+        lexical = 0.5 * _overlap(query_words, set(content_words(text)), idf) + 0.5 * _overlap(
+            query_words, words, idf
+        )
+        bonus = 0.04 / (1 + rank)
+        if focus_words:
+            bonus += 0.15 * _overlap(focus_words, words, idf)
+        if pattern is not None:
+            bonus += 0.08 if pattern.search(text) else -0.06
+        partial.append((lexical, bonus, candidate))
+    # Only the most promising sentences are embedded: the model is the expensive part of an answer.
+    partial.sort(key=lambda p: 0.4 * p[0] + p[1] + 0.05 / (1 + p[2][2]), reverse=True)
+    partial = partial[:max_embedded]
+    vectors = embed([p[2][0] for p in partial])
+    semantic = vectors @ query_vector
+    scored = [
+        Scored(text, chunk, rank, index, 0.6 * float(sem) + 0.4 * lexical + bonus, float(sem), lexical)
+        for (lexical, bonus, (text, chunk, rank, index)), sem in zip(partial, semantic, strict=True)
+    ]
+    scored.sort(key=lambda s: s.score, reverse=True)
+    return scored
+
+
+def _redundant(candidate: Scored, chosen: list[Scored]) -> bool:
+    words = set(content_words(candidate.sentence))
+    for other in chosen:
+        seen = set(content_words(other.sentence))
+        if words and len(words & seen) / len(words) > 0.7:
+            return True
+    return False
+
+
+def select(scored: list[Scored], max_sentences: int, margin: float = 0.1) -> list[Scored]:
+    """The best sentence, then others nearly as good that add something, in reading order per source."""
+    if not scored:
+        return []
+    best = scored[0]
+    chosen = [best]
+    for candidate in scored[1:]:
+        if len(chosen) >= max_sentences:
+            break
+        if candidate.score < best.score - margin:
+            break
+        if not _redundant(candidate, chosen):
+            chosen.append(candidate)
+    # A sentence that follows the best one in its chunk often finishes its thought ("The cap may be exceeded...").
+    follower = [
+        s
+        for s in scored
+        if s.chunk.chunk_id == best.chunk.chunk_id and s.index == best.index + 1 and s not in chosen
+    ]
+    if (
+        follower
+        and len(chosen) < max_sentences
+        and follower[0].score >= best.score - 2 * margin
+        and not _redundant(follower[0], chosen)
+    ):
+        chosen.append(follower[0])
+    return sorted(chosen, key=lambda s: (s.chunk.chunk_id != best.chunk.chunk_id, s.rank, s.index))

@@ -1,0 +1,242 @@
+"""The Assistant: from a question (and the conversation so far) to a cited answer or an honest refusal."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from assistant.answering.answer import Answer, RetrievedChunk
+from assistant.answering.citations import check_answer, make_citation
+from assistant.answering.extractive import IdfTable, Scored, score_sentences, select
+from assistant.answering.guard import is_instruction_sentence, looks_like_injection
+from assistant.answering.language import detect_language
+from assistant.answering.prompts import (
+    EMPTY_QUESTION,
+    FRAME,
+    REFUSAL_REASONS,
+    TOO_LONG,
+    off_limits_message,
+    refusal_message,
+)
+from assistant.conversation import condense
+from assistant.documents.model import Chunk
+from assistant.retrieval import HybridRetriever, Retrieval
+from assistant.settings import Settings, get_settings
+
+
+class Assistant:
+    """Answers questions from one index build; ``reload_if_changed`` follows a new build being switched in."""
+
+    def __init__(self, reader: Any, settings: Settings | None = None, llm: Any | None = None) -> None:
+        self.settings = settings or get_settings()
+        self._reader = reader
+        self._retriever = HybridRetriever(reader, self.settings)
+        self._idf = IdfTable(reader.chunks)
+        self._llm = llm
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, index: Path | str | None = None, settings: Settings | None = None) -> Assistant:
+        """The assistant over the current build of an index directory (the one from settings by default)."""
+        from assistant.index.reader import IndexReader
+
+        settings = settings or get_settings()
+        reader = IndexReader.open(Path(index) if index else settings.index_dir, settings)
+        llm = None
+        if settings.llm_backend != "none":
+            from assistant.answering.llm import LLMAnswerer
+
+            llm = LLMAnswerer.from_settings(settings)
+        return cls(reader, settings, llm)
+
+    @property
+    def reader(self) -> Any:
+        return self._reader
+
+    @property
+    def build_id(self) -> str:
+        return str(getattr(self._reader, "build_id", ""))
+
+    def reload_if_changed(self) -> bool:
+        """Swap to the newly current build, if one was switched in; answers in flight keep the old one."""
+        is_current = getattr(self._reader, "is_current", None)
+        if is_current is None or is_current():
+            return False
+        from assistant.index.reader import IndexReader
+
+        reader = IndexReader.open(self._reader.index_dir, self.settings)
+        with self._lock:
+            self._reader = reader
+            self._retriever = HybridRetriever(reader, self.settings)
+            self._idf = IdfTable(reader.chunks)
+        return True
+
+    # The contract --------------------------------------------------------------------------------------------
+
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Any] | None = None,
+        filters: dict[str, str] | None = None,
+    ) -> Answer:
+        """One answer: extractive by default, phrased by the LLM when one is configured and its answer checks out."""
+        started = time.perf_counter()
+        question = (question or "").strip()
+        language = detect_language(question) if question else "en"
+        early = self._screen(question, language)
+        if early is not None:
+            early.timings["total_ms"] = (time.perf_counter() - started) * 1000
+            return early
+        with self._lock:
+            reader, retriever, idf = self._reader, self._retriever, self._idf
+        standalone = condense(question, history)
+        query = retriever.search_query(standalone, language)
+        retrieval = retriever.retrieve(query, filters=filters)
+        answer = self._compose(question, standalone, query, language, retrieval, reader, idf)
+        if self._llm is not None and not answer.refused:
+            answer = self._llm.rephrase(question, language, answer, retrieval)
+        answer.timings.update(retrieval.timings)
+        answer.timings["total_ms"] = (time.perf_counter() - started) * 1000
+        return answer
+
+    def stream(
+        self,
+        question: str,
+        history: Sequence[Any] | None = None,
+        filters: dict[str, str] | None = None,
+    ) -> Iterator[Answer]:
+        """Answers that grow word by word; the last one yielded is the complete, checked answer."""
+        answer = self.ask(question, history, filters)
+        words = answer.text.split(" ")
+        step = max(1, len(words) // 12)
+        for end in range(step, len(words), step):
+            partial = Answer(text=" ".join(words[:end]), refused=answer.refused, language=answer.language)
+            yield partial
+        yield answer
+
+    # Steps ---------------------------------------------------------------------------------------------------
+
+    def _screen(self, question: str, language: str) -> Answer | None:
+        """Questions answered without retrieval: empty, too long, or trying to change the instructions."""
+        if not question:
+            return Answer(text=EMPTY_QUESTION, refused=True, refusal_reason=REFUSAL_REASONS["empty"])
+        limit = self.settings.max_question_chars
+        if len(question) > limit:
+            template = TOO_LONG.get(language, TOO_LONG["en"])
+            return Answer(
+                text=template.format(n=len(question), limit=limit),
+                refused=True,
+                refusal_reason=REFUSAL_REASONS["too_long"],
+                language=language,
+            )
+        if looks_like_injection(question):
+            return Answer(
+                text=off_limits_message(language),
+                refused=True,
+                refusal_reason=REFUSAL_REASONS["injection"],
+                language=language,
+            )
+        return None
+
+    def _compose(
+        self,
+        question: str,
+        standalone: str,
+        query: str,
+        language: str,
+        retrieval: Retrieval,
+        reader: Any,
+        idf: IdfTable,
+    ) -> Answer:
+        started = time.perf_counter()
+        chunks = [h.chunk for h in retrieval.hits]
+        retrieved = [_retrieved(h.chunk, h.score) for h in retrieval.hits]
+        flagged = sorted({c.doc_id for c in chunks if _has_planted_instructions(c)})
+        if not chunks:
+            return self._refusal(language, retrieved, query, flagged)
+        query_vector = (
+            retrieval.vector if retrieval.vector is not None else reader.embedder.embed_query(query)
+        )
+        scored = score_sentences(
+            query,
+            query_vector,
+            chunks,
+            _sentence_encoder(reader.embedder),
+            idf,
+            focus=question if standalone != question else None,
+        )
+        elapsed = {"select_ms": (time.perf_counter() - started) * 1000}
+        if not scored or scored[0].score < self.settings.min_evidence:
+            answer = self._refusal(language, retrieved, query, flagged)
+            answer.timings.update(elapsed)
+            return answer
+        chosen = select(scored, self.settings.max_answer_sentences)
+        answer = _cite(chosen, language)
+        answer.retrieved, answer.query, answer.flagged = retrieved, query, flagged
+        answer.timings.update(elapsed)
+        answer.timings["evidence"] = round(scored[0].score, 4)
+        return answer
+
+    def _refusal(
+        self, language: str, retrieved: list[RetrievedChunk], query: str, flagged: list[str]
+    ) -> Answer:
+        return Answer(
+            text=refusal_message(language),
+            refused=True,
+            refusal_reason=REFUSAL_REASONS["no_evidence"],
+            retrieved=retrieved,
+            language=language,
+            query=query,
+            flagged=flagged,
+        )
+
+
+def _retrieved(chunk: Chunk, score: float) -> RetrievedChunk:
+    return RetrievedChunk(
+        chunk_id=chunk.chunk_id,
+        doc_id=chunk.doc_id,
+        title=chunk.title,
+        page=chunk.page,
+        text=chunk.text,
+        score=round(float(score), 6),
+        section=chunk.section,
+        url=chunk.url,
+    )
+
+
+def _has_planted_instructions(chunk: Chunk) -> bool:
+    return any(is_instruction_sentence(line) for line in chunk.text.split("\n"))
+
+
+def _sentence_encoder(embedder: Any):
+    """Sentences are scored with the fast query encoder when the model has one."""
+    batch = getattr(embedder, "embed_queries", None)
+    return batch if callable(batch) else embedder.embed_passages
+
+
+def _cite(chosen: list[Scored], language: str) -> Answer:
+    """Sentences with [n] markers numbered in order of first use, and the citations behind them."""
+    numbers: dict[str, int] = {}
+    citations = []
+    parts = []
+    cited: dict[int, Chunk] = {}
+    for item in chosen:
+        chunk = item.chunk
+        if chunk.chunk_id not in numbers:
+            numbers[chunk.chunk_id] = len(numbers) + 1
+            citations.append(make_citation(numbers[chunk.chunk_id], chunk, item.sentence))
+            cited[numbers[chunk.chunk_id]] = chunk
+        sentence = item.sentence.rstrip()
+        stop = sentence[-1] if sentence[-1:] in ".!?" else "."
+        sentence = sentence[:-1].rstrip() if sentence[-1:] in ".!?" else sentence
+        parts.append(f"{sentence} [{numbers[chunk.chunk_id]}]{stop}")
+    body = " ".join(parts)
+    check = check_answer(body, cited, {c.chunk_id for c in cited.values()})
+    text = f"{FRAME[language]} {body}" if language in FRAME else body
+    answer = Answer(text=text, citations=citations, language=language)
+    if not check.ok:
+        answer.notices.append("Citation check: " + "; ".join(check.problems))
+    return answer
