@@ -44,9 +44,9 @@ class Settings(BaseSettings):
         default_factory=lambda: [Path("corpus")],
         description="Corpus folders ingested by default (JSON list).",
     )
-    embedding_model: Literal["minilm", "e5"] = Field(
+    embedding_model: Literal["minilm", "e5", "hash"] = Field(
         "minilm",
-        description="Passage embedding model: `minilm` (all-MiniLM-L6-v2) or `e5` (multilingual-e5-small).",
+        description="Embedding model: `minilm` (all-MiniLM-L6-v2), `e5` (multilingual-e5-small) or `hash` (test stand-in).",
     )
     query_encoder: Literal["onnx-int8", "torch"] = Field(
         "onnx-int8", description="How MiniLM query vectors are computed: int8 ONNX (fast) or torch."
@@ -64,6 +64,10 @@ class Settings(BaseSettings):
     chroma_port: int = Field(8000, description="Chroma server port when `chroma_mode=server`.")
 
     # Retrieval and answering
+    retrieval_mode: Literal["hybrid", "dense", "lexical"] = Field(
+        "hybrid",
+        description="`hybrid` fuses dense and lexical search; the others isolate one for comparisons.",
+    )
     top_k: int = Field(8, description="Chunks retrieved and shown as evidence for an answer.")
     candidates: int = Field(
         40, description="Candidates taken from each of dense and lexical search before fusion."
