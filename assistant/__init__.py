@@ -11,7 +11,7 @@ from assistant.settings import Settings, get_settings
 __all__ = ["Answer", "Assistant", "Citation", "RetrievedChunk", "Settings", "get_settings"]
 
 
-def __getattr__(name: str):  # noqa: ANN202 - lazy: importing the package must stay cheap
+def __getattr__(name: str):
     if name == "Assistant":
         from assistant.core import Assistant
 

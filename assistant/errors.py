@@ -1,11 +1,11 @@
 """The exceptions a caller may want to catch, one tree::
 
-    AssistantError
-    ├── DocumentSkipped      a corpus file that cannot be indexed (with a reason people can act on)
-    ├── IndexError_          the index is missing, busy, or made with another model
-    │   ├── IndexLocked      another ingest holds the write lock
-    │   └── IndexIncompatible  built with another embedding model or chunker
-    └── LLMError             the optional chat model failed; the extractive answer stands
+AssistantError
+├── DocumentSkipped      a corpus file that cannot be indexed (with a reason people can act on)
+├── IndexError_          the index is missing, busy, or made with another model
+│   ├── IndexLocked      another ingest holds the write lock
+│   └── IndexIncompatible  built with another embedding model or chunker
+└── LLMError             the optional chat model failed; the extractive answer stands
 """
 
 
@@ -21,7 +21,7 @@ class DocumentSkipped(AssistantError):
         self.reason = reason
 
 
-class IndexError_(AssistantError):  # noqa: N801 - avoids shadowing the builtin IndexError
+class IndexError_(AssistantError):
     """The index cannot be used as asked."""
 
 
