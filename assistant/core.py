@@ -10,7 +10,7 @@ from typing import Any
 
 from assistant.answering.answer import Answer, RetrievedChunk
 from assistant.answering.citations import check_answer, make_citation
-from assistant.answering.extractive import IdfTable, Scored, score_sentences, select
+from assistant.answering.extractive import IdfTable, Scored, quotable_sentences, score_sentences, select
 from assistant.answering.guard import is_instruction_sentence, looks_like_injection
 from assistant.answering.language import detect_language
 from assistant.answering.prompts import (
@@ -73,6 +73,16 @@ class Assistant:
             self._retriever = HybridRetriever(reader, self.settings)
             self._idf = IdfTable(reader.chunks)
         return True
+
+    def warm_up(self, limit: int = 20_000, batch: int = 64) -> int:
+        """Embed the corpus's quotable sentences once, so answers only embed the question (the query encoder
+        caches sentence vectors). Meant for a background thread at server start; returns sentences embedded."""
+        encode = _sentence_encoder(self._reader.embedder)
+        sentences = [text for chunk in self._reader.chunks for _, text in quotable_sentences(chunk)][:limit]
+        sentences.sort(key=len)  # similar lengths batch with little padding
+        for start in range(0, len(sentences), batch):
+            encode(sentences[start : start + batch])
+        return len(sentences)
 
     # The contract --------------------------------------------------------------------------------------------
 

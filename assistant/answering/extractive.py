@@ -37,7 +37,116 @@ NUMBER = re.compile(
 PERCENT = re.compile(r"\d\s*%")
 
 _STOP = set(
-    ["a", "an", "the", "is", "are", "was", "were", "be", "been", "being", "of", "for", "to", "in", "on", "at", "by", "with", "from", "and", "or", "not", "no", "do", "does", "did", "can", "could", "may", "might", "must", "shall", "should", "will", "would", "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "much", "many", "any", "some", "this", "that", "these", "those", "it", "its", "there", "their", "they", "them", "we", "our", "us", "you", "your", "i", "me", "my", "he", "she", "his", "her", "as", "if", "than", "then", "so", "such", "about", "into", "over", "under", "between", "per", "each", "also", "only", "still", "yet", "all", "more", "most", "other", "own", "same", "too", "very", "just", "but", "get", "got", "have", "has", "had", "tell", "know", "please", "want", "need", "like"]
+    [
+        "a",
+        "an",
+        "the",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "of",
+        "for",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "with",
+        "from",
+        "and",
+        "or",
+        "not",
+        "no",
+        "do",
+        "does",
+        "did",
+        "can",
+        "could",
+        "may",
+        "might",
+        "must",
+        "shall",
+        "should",
+        "will",
+        "would",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "why",
+        "how",
+        "much",
+        "many",
+        "any",
+        "some",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "its",
+        "there",
+        "their",
+        "they",
+        "them",
+        "we",
+        "our",
+        "us",
+        "you",
+        "your",
+        "i",
+        "me",
+        "my",
+        "he",
+        "she",
+        "his",
+        "her",
+        "as",
+        "if",
+        "than",
+        "then",
+        "so",
+        "such",
+        "about",
+        "into",
+        "over",
+        "under",
+        "between",
+        "per",
+        "each",
+        "also",
+        "only",
+        "still",
+        "yet",
+        "all",
+        "more",
+        "most",
+        "other",
+        "own",
+        "same",
+        "too",
+        "very",
+        "just",
+        "but",
+        "get",
+        "got",
+        "have",
+        "has",
+        "had",
+        "tell",
+        "know",
+        "please",
+        "want",
+        "need",
+        "like",
+    ]
 )
 
 
@@ -106,6 +215,16 @@ def _overlap(query_words: list[str], sentence_words: set[str], idf: IdfTable) ->
     return found / total if total else 0.0
 
 
+def quotable_sentences(chunk: Chunk) -> list[tuple[int, str]]:
+    """The sentences of a chunk that may be quoted: long enough to say something, never an instruction."""
+    found = []
+    for index, sentence in enumerate(split_sentences(chunk.text)):
+        text = sentence.lstrip("-• ").strip()
+        if len(text.split()) >= 4 and not is_instruction_sentence(text):
+            found.append((index, text))
+    return found
+
+
 def score_sentences(
     question: str,
     query_vector: np.ndarray,
@@ -118,13 +237,11 @@ def score_sentences(
     max_embedded: int = 14,
 ) -> list[Scored]:
     """Every quotable sentence of the top chunks with its score, best first."""
-    candidates: list[tuple[str, Chunk, int, int]] = []
-    for rank, chunk in enumerate(chunks[:max_chunks]):
-        for index, sentence in enumerate(split_sentences(chunk.text)):
-            text = sentence.lstrip("-• ").strip()
-            if len(text.split()) < 4 or is_instruction_sentence(text):
-                continue
-            candidates.append((text, chunk, rank, index))
+    candidates = [
+        (text, chunk, rank, index)
+        for rank, chunk in enumerate(chunks[:max_chunks])
+        for index, text in quotable_sentences(chunk)
+    ]
     if not candidates:
         return []
     query_words = content_words(question)
