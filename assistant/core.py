@@ -5,10 +5,11 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from assistant.answering.answer import Answer, RetrievedChunk
+from assistant.answering.answer import Answer, Citation, RetrievedChunk
 from assistant.answering.citations import check_answer, make_citation
 from assistant.answering.extractive import IdfTable, Scored, quotable_sentences, score_sentences, select
 from assistant.answering.guard import is_instruction_sentence, looks_like_injection
@@ -21,10 +22,16 @@ from assistant.answering.prompts import (
     off_limits_message,
     refusal_message,
 )
+from assistant.answering.status import call_notices, status_answer
+from assistant.calls import calls_from_chunks, status_on
 from assistant.conversation import condense
 from assistant.documents.model import Chunk
 from assistant.retrieval import HybridRetriever, Retrieval
 from assistant.settings import Settings, get_settings
+
+SUCCESSOR_QUERY = (
+    "What replaced INNOSUP-1 and the Horizon 2020 cluster calls? Successor programmes Euroclusters"
+)
 
 
 class Assistant:
@@ -35,6 +42,7 @@ class Assistant:
         self._reader = reader
         self._retriever = HybridRetriever(reader, self.settings)
         self._idf = IdfTable(reader.chunks)
+        self._calls = calls_from_chunks(reader.chunks)
         self._llm = llm
         self._lock = threading.Lock()
 
@@ -72,6 +80,7 @@ class Assistant:
             self._reader = reader
             self._retriever = HybridRetriever(reader, self.settings)
             self._idf = IdfTable(reader.chunks)
+            self._calls = calls_from_chunks(reader.chunks)
         return True
 
     def warm_up(self, limit: int = 20_000, batch: int = 64) -> int:
@@ -165,30 +174,71 @@ class Assistant:
         chunks = [h.chunk for h in retrieval.hits]
         retrieved = [_retrieved(h.chunk, h.score) for h in retrieval.hits]
         flagged = sorted({c.doc_id for c in chunks if _has_planted_instructions(c)})
-        if not chunks:
-            return self._refusal(language, retrieved, query, flagged)
-        query_vector = (
-            retrieval.vector if retrieval.vector is not None else reader.embedder.embed_query(query)
+        today = self.settings.today_or_clock()
+        status = status_answer(standalone, self._calls, reader.chunks, today)
+        scored = self._score(
+            query, retrieval, chunks, reader, idf, focus=question if standalone != question else None
         )
-        scored = score_sentences(
-            query,
-            query_vector,
-            chunks,
-            _sentence_encoder(reader.embedder),
-            idf,
-            focus=question if standalone != question else None,
-        )
-        elapsed = {"select_ms": (time.perf_counter() - started) * 1000}
-        if not scored or scored[0].score < self.settings.min_evidence:
+        evidence = scored[0].score if scored else 0.0
+        sentences: list[tuple[str, Chunk]] = []
+        if evidence >= self.settings.min_evidence:
+            sentences = [(s.sentence, s.chunk) for s in select(scored, self.settings.max_answer_sentences)]
+        prefix, prefix_citations, notices = status if status else ([], [], [])
+        if status and not any(r.is_open for r in self._open_today(today)):
+            sentences += self._successor_sentence(language, reader, idf, {c for _, c in sentences})
+        if not sentences and not prefix:
             answer = self._refusal(language, retrieved, query, flagged)
-            answer.timings.update(elapsed)
+            answer.timings["select_ms"] = (time.perf_counter() - started) * 1000
+            answer.timings["evidence"] = round(evidence, 4)
             return answer
-        chosen = select(scored, self.settings.max_answer_sentences)
-        answer = _cite(chosen, language)
-        answer.retrieved, answer.query, answer.flagged = retrieved, query, flagged
-        answer.timings.update(elapsed)
-        answer.timings["evidence"] = round(scored[0].score, 4)
+        body, citations, cited = _cite(prefix, prefix_citations, sentences, reader)
+        check = check_answer(body, cited, {c.chunk_id for c in cited.values()})
+        text = f"{FRAME[language]} {body}" if language in FRAME else body
+        if not status:
+            notices = call_notices(self._calls, list(cited.values()), standalone, today)
+        answer = Answer(
+            text=text,
+            citations=citations,
+            retrieved=retrieved,
+            language=language,
+            notices=notices,
+            query=query,
+            flagged=flagged,
+        )
+        if not check.ok:
+            answer.notices.append("Citation check: " + "; ".join(check.problems))
+        answer.timings["select_ms"] = (time.perf_counter() - started) * 1000
+        answer.timings["evidence"] = round(evidence, 4)
         return answer
+
+    def _score(
+        self,
+        query: str,
+        retrieval: Retrieval,
+        chunks: list[Chunk],
+        reader: Any,
+        idf: IdfTable,
+        focus: str | None,
+    ) -> list[Scored]:
+        if not chunks:
+            return []
+        vector = retrieval.vector if retrieval.vector is not None else reader.embedder.embed_query(query)
+        return score_sentences(query, vector, chunks, _sentence_encoder(reader.embedder), idf, focus=focus)
+
+    def _open_today(self, today: date) -> list[Any]:
+        return [status_on(r, today) for r in self._calls if status_on(r, today).is_open]
+
+    def _successor_sentence(
+        self, language: str, reader: Any, idf: IdfTable, already: set[Chunk]
+    ) -> list[tuple[str, Chunk]]:
+        """When nothing is open, the corpus's best sentence on what replaced these programmes."""
+        retrieval = self._retriever.retrieve(SUCCESSOR_QUERY, k=4)
+        chunks = [h.chunk for h in retrieval.hits]
+        scored = self._score(SUCCESSOR_QUERY, retrieval, chunks, reader, idf, focus=None)
+        for item in scored[:3]:
+            if item.chunk not in already and item.score >= self.settings.min_evidence:
+                return [(item.sentence, item.chunk)]
+        return []
 
     def _refusal(
         self, language: str, retrieved: list[RetrievedChunk], query: str, flagged: list[str]
@@ -227,26 +277,21 @@ def _sentence_encoder(embedder: Any):
     return batch if callable(batch) else embedder.embed_passages
 
 
-def _cite(chosen: list[Scored], language: str) -> Answer:
-    """Sentences with [n] markers numbered in order of first use, and the citations behind them."""
-    numbers: dict[str, int] = {}
-    citations = []
-    parts = []
-    cited: dict[int, Chunk] = {}
-    for item in chosen:
-        chunk = item.chunk
+def _cite(
+    prefix: list[str], prefix_citations: list[Citation], sentences: list[tuple[str, Chunk]], reader: Any
+) -> tuple[str, list[Citation], dict[int, Chunk]]:
+    """Status sentences (already numbered) then quoted sentences, markers numbered in order of first use."""
+    citations = list(prefix_citations)
+    numbers = {c.chunk_id: c.n for c in citations}
+    cited: dict[int, Chunk] = {c.n: reader.get(c.chunk_id) for c in citations}
+    parts = list(prefix)
+    for sentence, chunk in sentences:
         if chunk.chunk_id not in numbers:
             numbers[chunk.chunk_id] = len(numbers) + 1
-            citations.append(make_citation(numbers[chunk.chunk_id], chunk, item.sentence))
+            citations.append(make_citation(numbers[chunk.chunk_id], chunk, sentence))
             cited[numbers[chunk.chunk_id]] = chunk
-        sentence = item.sentence.rstrip()
+        sentence = sentence.rstrip()
         stop = sentence[-1] if sentence[-1:] in ".!?" else "."
         sentence = sentence[:-1].rstrip() if sentence[-1:] in ".!?" else sentence
         parts.append(f"{sentence} [{numbers[chunk.chunk_id]}]{stop}")
-    body = " ".join(parts)
-    check = check_answer(body, cited, {c.chunk_id for c in cited.values()})
-    text = f"{FRAME[language]} {body}" if language in FRAME else body
-    answer = Answer(text=text, citations=citations, language=language)
-    if not check.ok:
-        answer.notices.append("Citation check: " + "; ".join(check.problems))
-    return answer
+    return " ".join(parts), citations, cited

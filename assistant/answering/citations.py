@@ -53,7 +53,7 @@ def check_answer(text: str, cited: dict[int, Chunk], retrieved_ids: set[str]) ->
             if chunk is None or chunk.chunk_id not in retrieved_ids:
                 problems.append(f"[{n}] does not point to a retrieved source")
             else:
-                sources.append(_norm_figure(chunk.text))
+                sources.append(_norm_figure(f"{chunk.title}\n{chunk.section}\n{chunk.text}"))
         for figure in figures(sentence):
             if not any(figure in source for source in sources):
                 problems.append(f"{figure!r} is not in the sources cited by: {sentence[:80]!r}")

@@ -1,0 +1,422 @@
+"""Calls as data: when each call opened, its deadlines by stage, its budget, and its status on a given day.
+
+Built from the metadata the corpus carries on call documents (``opens``, ``deadlines``, ``budget``), never from the
+text: a date the corpus does not hold is never invented, so a call without dates has an unknown status. Today's
+date is always a parameter, so answers can be reproduced for any day.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+__all__ = [
+    "CallRecord",
+    "CallState",
+    "CallStatus",
+    "Deadline",
+    "calls_from_chunks",
+    "calls_from_documents",
+    "find_calls",
+    "format_date",
+    "open_calls",
+    "status_on",
+]
+
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+# A stage that only applicants of an earlier stage reach: the call is "between stages" before it, not open.
+_LATER_STAGE = re.compile(
+    r"\b(?:second|2nd|third|3rd|final)[- ]stage\b|\bstage\s*(?:2|3|ii|iii|two|three)\b|\bfull proposals?\b",
+    re.IGNORECASE,
+)
+# Words in titles that name no particular call: acronyms of programmes and money.
+_GENERIC_NAMES = frozenset(
+    [
+        "sme",
+        "smes",
+        "eu",
+        "eur",
+        "h2020",
+        "ia",
+        "ria",
+        "csa",
+        "fstp",
+        "cosme",
+        "smp",
+        "eccp",
+        "escp",
+        "innosup",
+        "grow",
+        "dg",
+        "faq",
+        "it",
+        "ict",
+        "ec",
+        "eic",
+        "ngo",
+        "r&d",
+        "call",
+        "calls",
+        "open",
+    ]
+)
+
+
+class CallState(StrEnum):
+    UNKNOWN = "unknown"
+    NOT_YET_OPEN = "not_yet_open"
+    OPEN = "open"
+    DEADLINE_AHEAD = "deadline_ahead"  # a deadline is ahead, but the sources do not say the round has opened
+    BETWEEN_STAGES = "between_stages"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True, order=True)
+class Deadline:
+    date: date
+    stage: str = ""
+
+    @property
+    def label(self) -> str:
+        """The stage as it reads in a sentence; the loader's placeholder "deadline" names nothing."""
+        return "" if self.stage.strip().lower() in ("", "deadline") else self.stage.strip()
+
+    @property
+    def is_later_stage(self) -> bool:
+        return bool(_LATER_STAGE.search(self.stage))
+
+
+@dataclass(frozen=True)
+class CallRecord:
+    """One call (or cut-off, or project open call) as the corpus describes it."""
+
+    doc_id: str
+    title: str
+    call_ids: tuple[str, ...] = ()
+    opens: date | None = None
+    deadlines: tuple[Deadline, ...] = ()  # sorted by date
+    budget: float | None = None
+    programme: str = ""
+    url: str = ""
+    problems: tuple[str, ...] = field(
+        default=(), compare=False
+    )  # dates in the metadata that could not be read
+
+    @property
+    def name(self) -> str:
+        """The call's id where it has one, else its title: how a sentence names it."""
+        return self.call_ids[0] if self.call_ids else self.title
+
+    @property
+    def last_deadline(self) -> Deadline | None:
+        return self.deadlines[-1] if self.deadlines else None
+
+
+@dataclass(frozen=True)
+class CallStatus:
+    """Where a call stands on ``today``, with a sentence that says so."""
+
+    state: CallState
+    sentence: str
+    today: date
+    next_deadline: Deadline | None = None
+    last_deadline: Deadline | None = None
+    opens: date | None = None
+
+    @property
+    def is_open(self) -> bool | None:
+        """True or False where the dates settle it; None where a deadline is ahead but the opening is unknown."""
+        if self.state is CallState.OPEN:
+            return True
+        if self.state in (CallState.DEADLINE_AHEAD, CallState.UNKNOWN):
+            return None
+        return False
+
+    def to_dict(self) -> dict[str, Any]:
+        def deadline(d: Deadline | None) -> dict[str, str] | None:
+            return None if d is None else {"stage": d.stage, "date": d.date.isoformat()}
+
+        return {
+            "state": self.state.value,
+            "sentence": self.sentence,
+            "today": self.today.isoformat(),
+            "next_deadline": deadline(self.next_deadline),
+            "last_deadline": deadline(self.last_deadline),
+            "opens": self.opens.isoformat() if self.opens else None,
+        }
+
+
+def format_date(day: date) -> str:
+    """Dates as the corpus writes them: "8 September 2020"."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def _to_date(value: Any) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+def _get(item: Any, name: str, default: Any = None) -> Any:
+    if isinstance(item, Mapping):
+        return item.get(name, default)
+    return getattr(item, name, default)
+
+
+def _deadlines(raw: Any, problems: list[str]) -> tuple[Deadline, ...]:
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw or "[]")
+        except json.JSONDecodeError:
+            problems.append(f"deadlines are not JSON: {raw[:60]!r}")
+            return ()
+    result = []
+    for entry in raw or []:
+        when = _to_date(_get(entry, "date"))
+        stage = str(_get(entry, "stage") or "")
+        if when is None:
+            problems.append(f"deadline without a readable date: {stage or '?'} {_get(entry, 'date')!r}")
+            continue
+        result.append(Deadline(when, stage))
+    return tuple(sorted(result))
+
+
+def _budget(value: Any) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _record(item: Any) -> CallRecord:
+    problems: list[str] = []
+    opens_raw = _get(item, "opens")
+    opens = _to_date(opens_raw)
+    if opens_raw and opens is None:
+        problems.append(f"opening date not readable: {opens_raw!r}")
+    urls = _get(item, "source_urls") or ()
+    url = _get(item, "url") or (urls[0] if urls else "")
+    return CallRecord(
+        doc_id=str(_get(item, "doc_id", "")),
+        title=str(_get(item, "title", "") or ""),
+        call_ids=tuple(str(c) for c in (_get(item, "call_ids") or ())),
+        opens=opens,
+        deadlines=_deadlines(_get(item, "deadlines"), problems),
+        budget=_budget(_get(item, "budget")),
+        programme=str(_get(item, "programme", "") or ""),
+        url=str(url),
+        problems=tuple(problems),
+    )
+
+
+def calls_from_chunks(chunks: Iterable[Any], doc_types: Sequence[str] = ("call",)) -> list[CallRecord]:
+    """One record per call document, from its chunks (``Chunk`` objects or their ``to_dict()`` form).
+
+    Chunks carry their document's metadata, so the first chunk of each doc_id is enough. ``budget`` is read when
+    the chunk carries one; ``Chunk`` does not have the field yet, so it is None until it does.
+    """
+    seen: dict[str, CallRecord] = {}
+    for chunk in chunks:
+        doc_id = str(_get(chunk, "doc_id", ""))
+        if doc_id in seen or _get(chunk, "doc_type") not in doc_types:
+            continue
+        seen[doc_id] = _record(chunk)
+    return sorted(seen.values(), key=_sort_key)
+
+
+def calls_from_documents(documents: Iterable[Any], doc_types: Sequence[str] = ("call",)) -> list[CallRecord]:
+    """The same records from loaded ``Document`` objects, which do carry the budget."""
+    records = {str(_get(d, "doc_id")): _record(d) for d in documents if _get(d, "doc_type") in doc_types}
+    return sorted(records.values(), key=_sort_key)
+
+
+def _sort_key(record: CallRecord) -> tuple[date, str]:
+    first = record.opens or (record.deadlines[0].date if record.deadlines else date.max)
+    return first, record.doc_id
+
+
+def _stage_phrase(deadline: Deadline) -> str:
+    return f" ({deadline.label})" if deadline.label else ""
+
+
+def status_on(record: CallRecord, today: date) -> CallStatus:
+    """The call's state on ``today``; a deadline day still counts as open (the call closes at the end of it)."""
+    opens, deadlines = record.opens, record.deadlines
+    last = deadlines[-1] if deadlines else None
+    if opens is None and not deadlines:
+        return CallStatus(
+            CallState.UNKNOWN,
+            "The sources do not give the opening date or the deadlines of this call.",
+            today,
+        )
+    if opens is not None and today < opens:
+        sentence = f"Not yet open: opens on {format_date(opens)}"
+        if deadlines:
+            sentence += f" (first deadline: {format_date(deadlines[0].date)}{_stage_phrase(deadlines[0])})"
+        return CallStatus(
+            CallState.NOT_YET_OPEN, sentence + ".", today, deadlines[0] if deadlines else None, None, opens
+        )
+    if not deadlines:
+        assert opens is not None
+        sentence = (
+            f"Opened on {format_date(opens)}; the sources do not give its deadline, "
+            "so whether it is still open is unknown."
+        )
+        return CallStatus(CallState.UNKNOWN, sentence, today, None, None, opens)
+    assert last is not None
+    if today > last.date:
+        stage = f"last deadline: {last.label}" if last.label else "date of the last deadline"
+        return CallStatus(
+            CallState.CLOSED, f"Closed since {format_date(last.date)} ({stage}).", today, None, last, opens
+        )
+    index = next(i for i, d in enumerate(deadlines) if d.date >= today)
+    upcoming = deadlines[index]
+    when = f"{format_date(upcoming.date)}{_stage_phrase(upcoming)}"
+    if index > 0:
+        previous = deadlines[index - 1]
+        passed = f"{format_date(previous.date)}{_stage_phrase(previous)}"
+        if upcoming.is_later_stage:
+            sentence = f"Between stages: the deadline of {passed} has passed; next deadline {when}."
+            return CallStatus(CallState.BETWEEN_STAGES, sentence, today, upcoming, previous, opens)
+        sentence = (
+            f"The deadline of {passed} has passed; next deadline {when}. "
+            "The sources do not say when that round opens."
+        )
+        return CallStatus(CallState.DEADLINE_AHEAD, sentence, today, upcoming, previous, opens)
+    if opens is None:
+        sentence = f"Next deadline {when}; the sources do not give the opening date, so the call may not be open yet."
+        return CallStatus(CallState.DEADLINE_AHEAD, sentence, today, upcoming, None, opens)
+    suffix = " (today is the deadline)" if upcoming.date == today else ""
+    return CallStatus(CallState.OPEN, f"Open: next deadline {when}{suffix}.", today, upcoming, None, opens)
+
+
+def open_calls(records: Iterable[CallRecord], today: date) -> list[tuple[CallRecord, CallStatus]]:
+    """Calls whose dates show them open on ``today``, soonest deadline first."""
+    found = [(r, s) for r in records if (s := status_on(r, today)).state is CallState.OPEN]
+    return sorted(found, key=lambda pair: (pair[1].next_deadline or Deadline(date.max)).date)
+
+
+# --- which calls a text mentions ------------------------------------------------------------------------------
+
+_ID_MENTION = re.compile(
+    r"(?<![\w-])(?P<prefix>[A-Za-z]{3,})[-_ ]?0*(?P<num>\d{1,2})(?P<years>(?:[-_ /]\d{4})*)(?![\w]|-\d)"
+)
+
+
+def _parts(call_id: str) -> list[str]:
+    """An id as comparable parts: case, separators and leading zeros do not matter ("INNOSUP-01" = "innosup 1")."""
+    return [p.lstrip("0") or "0" if p.isdigit() else p for p in re.findall(r"[a-z]+|\d+", call_id.lower())]
+
+
+def _id_pattern(call_id: str) -> re.Pattern[str] | None:
+    parts = _parts(call_id)
+    if len(parts) < 2:
+        return None
+    pieces = [rf"0*{p}" if p.isdigit() else re.escape(p) for p in parts]
+    return re.compile(r"(?<![\w])" + r"[-_ /.]?".join(pieces) + r"(?![\w]|[-_ /]\d)", re.IGNORECASE)
+
+
+def _family(call_id: str) -> tuple[str, str, tuple[int, ...]] | None:
+    """("innosup", "1", (2018, 2020)) for INNOSUP-01-2018-2020: the topic, and the years it spans."""
+    match = re.fullmatch(r"([A-Za-z]+)-0*(\d{1,2})((?:-\d{4})*)", call_id.strip())
+    if not match:
+        return None
+    years = tuple(int(y) for y in re.findall(r"\d{4}", match.group(3)))
+    return match.group(1).lower(), match.group(2), years
+
+
+def _names(record: CallRecord) -> set[str]:
+    """Project and scheme names in the title ("KATANA", "Cross4Health", "DIGI-B-CUBE", "DigiBCube")."""
+    names = set()
+    for token in re.findall(r"[\w][\w.&-]*[\w]|\w", record.title):
+        if re.search(r"-\d+(?:-|$)", token) and re.search(r"\d{4}|^[A-Z]+-\d", token):
+            continue  # a call id; ids are matched separately
+        inner_caps = sum(c.isupper() for c in token[1:])
+        has_digit = any(c.isdigit() for c in token) and any(c.isalpha() for c in token)
+        if inner_caps >= 1 or has_digit or f"({token})" in record.title:
+            key = _squash(token)
+            if len(key) >= 4 and key not in _GENERIC_NAMES:
+                names.add(key)
+    return names
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", text.lower())
+
+
+def find_calls(records: Iterable[CallRecord], text: str) -> list[CallRecord]:
+    """The calls a question or passage names, best match first.
+
+    A full call id matches in any spelling ("INNOSUP-1-2016-2017" = "INNOSUP-01-2016-2017"); a topic without
+    years ("INNOSUP-1") matches every call of that topic; a topic with a year ("INNOSUP-1 2020") matches the calls
+    whose years span it; a project or scheme name in a call's title ("KATANA", "DigiBCube") matches that call.
+    """
+    records = list(records)
+    mentions = list(_ID_MENTION.finditer(text))
+    words = {_squash(w) for w in re.findall(r"[\w][\w.&-]*[\w]|\w", text)}
+    scored: list[tuple[int, int, int, CallRecord]] = []
+    for order, record in enumerate(records):
+        best: tuple[int, int] | None = None  # (strength, position)
+
+        def consider(strength: int, position: int, best_now: tuple[int, int] | None) -> tuple[int, int]:
+            if (
+                best_now is None
+                or strength > best_now[0]
+                or (strength == best_now[0] and position < best_now[1])
+            ):
+                return strength, position
+            return best_now
+
+        for rank, call_id in enumerate(record.call_ids):
+            pattern = _id_pattern(call_id)
+            exact = pattern.search(text) if pattern else None
+            if exact:
+                best = consider(4 if rank == 0 else 3, exact.start(), best)
+                continue
+            family = _family(call_id)
+            if family is None:
+                continue
+            for mention in mentions:
+                if (mention.group("prefix").lower(), mention.group("num").lstrip("0") or "0") != family[:2]:
+                    continue
+                said = [int(y) for y in re.findall(r"\d{4}", mention.group("years"))]
+                years = family[2]
+                if not said:
+                    best = consider(1, mention.start(), best)
+                elif years and all(min(years) <= y <= max(years) for y in said):
+                    best = consider(2, mention.start(), best)
+        for name in _names(record):
+            if name in words:
+                position = _squash(text).find(name)
+                best = consider(3, max(position, 0), best)
+        if best is not None:
+            scored.append((-best[0], best[1], order, record))
+    return [record for *_, record in sorted(scored, key=lambda item: item[:3])]
