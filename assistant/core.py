@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -11,7 +12,15 @@ from typing import Any
 
 from assistant.answering.answer import Answer, Citation, RetrievedChunk
 from assistant.answering.citations import check_answer, make_citation
-from assistant.answering.extractive import IdfTable, Scored, quotable_sentences, score_sentences, select
+from assistant.answering.extractive import (
+    IdfTable,
+    Scored,
+    content_words,
+    is_gap_statement,
+    quotable_sentences,
+    score_sentences,
+    select,
+)
 from assistant.answering.guard import is_instruction_sentence, looks_like_injection
 from assistant.answering.language import detect_language
 from assistant.answering.prompts import (
@@ -29,6 +38,8 @@ from assistant.documents.model import Chunk
 from assistant.retrieval import HybridRetriever, Retrieval
 from assistant.settings import Settings, get_settings
 
+YEAR = re.compile(r"\b(?:19[89]\d|20\d\d)\b")
+NAME = re.compile(r"\b(?:[A-Z][a-z]+[A-Z]\w*|[A-Z]{3,}[\w-]*)")  # CamelCase names and acronyms
 SUCCESSOR_QUERY = (
     "What replaced INNOSUP-1 and the Horizon 2020 cluster calls? Successor programmes Euroclusters"
 )
@@ -175,17 +186,31 @@ class Assistant:
         retrieved = [_retrieved(h.chunk, h.score) for h in retrieval.hits]
         flagged = sorted({c.doc_id for c in chunks if _has_planted_instructions(c)})
         today = self.settings.today_or_clock()
-        status = status_answer(standalone, self._calls, reader.chunks, today)
-        scored = self._score(
-            query, retrieval, chunks, reader, idf, focus=question if standalone != question else None
-        )
+        status = status_answer(standalone, self._calls, reader.chunks, today, asked=question)
+        unknown = [] if status else self._unknown_terms(question, language, idf)
+        if unknown:
+            answer = self._refusal(language, retrieved, query, flagged)
+            answer.refusal_reason = f"{REFUSAL_REASONS['not_covered']}: {', '.join(unknown)}"
+            return answer
+        focus = question if standalone != question else None
+        scored = self._score(query, retrieval, chunks, reader, idf, focus=focus, language=language)
         evidence = scored[0].score if scored else 0.0
         sentences: list[tuple[str, Chunk]] = []
-        if evidence >= self.settings.min_evidence:
-            sentences = [(s.sentence, s.chunk) for s in select(scored, self.settings.max_answer_sentences)]
+        answering = [s for s in scored if not is_gap_statement(s.sentence)]
+        gap_margin = 0.15 if answering and answering[0] is not scored[0] else 1.0
+        if (
+            evidence >= self.settings.min_evidence
+            and answering
+            and answering[0].score >= max(self.settings.min_evidence, evidence - gap_margin)
+        ):
+            sentences = [(s.sentence, s.chunk) for s in select(answering, self.settings.max_answer_sentences)]
         prefix, prefix_citations, notices = status if status else ([], [], [])
-        if status and not any(r.is_open for r in self._open_today(today)):
-            sentences += self._successor_sentence(language, reader, idf, {c for _, c in sentences})
+        if status and not self._open_today(today):
+            extra = self._successor_sentence(reader, idf, {c for _, c in sentences})
+            sentences += extra
+            retrieved += [
+                _retrieved(c, 0.0) for _, c in extra if c.chunk_id not in {r.chunk_id for r in retrieved}
+            ]
         if not sentences and not prefix:
             answer = self._refusal(language, retrieved, query, flagged)
             answer.timings["select_ms"] = (time.perf_counter() - started) * 1000
@@ -219,18 +244,35 @@ class Assistant:
         reader: Any,
         idf: IdfTable,
         focus: str | None,
+        language: str = "en",
     ) -> list[Scored]:
         if not chunks:
             return []
         vector = retrieval.vector if retrieval.vector is not None else reader.embedder.embed_query(query)
-        return score_sentences(query, vector, chunks, _sentence_encoder(reader.embedder), idf, focus=focus)
+        return score_sentences(
+            query,
+            vector,
+            chunks,
+            _sentence_encoder(reader.embedder),
+            idf,
+            focus=focus,
+            known_only=language != "en",
+        )
+
+    def _unknown_terms(self, question: str, language: str, idf: IdfTable) -> list[str]:
+        """Years, and in English names and acronyms, that no passage of the corpus mentions at all."""
+        unknown = [y for y in YEAR.findall(question) if idf.df.get(y, 0) == 0]
+        if language == "en":
+            for token in NAME.findall(question):
+                words = content_words(token)
+                if words and all(idf.df.get(w, 0) == 0 for w in words):
+                    unknown.append(token)
+        return list(dict.fromkeys(unknown))
 
     def _open_today(self, today: date) -> list[Any]:
-        return [status_on(r, today) for r in self._calls if status_on(r, today).is_open]
+        return [r for r in self._calls if status_on(r, today).is_open]
 
-    def _successor_sentence(
-        self, language: str, reader: Any, idf: IdfTable, already: set[Chunk]
-    ) -> list[tuple[str, Chunk]]:
+    def _successor_sentence(self, reader: Any, idf: IdfTable, already: set[Chunk]) -> list[tuple[str, Chunk]]:
         """When nothing is open, the corpus's best sentence on what replaced these programmes."""
         retrieval = self._retriever.retrieve(SUCCESSOR_QUERY, k=4)
         chunks = [h.chunk for h in retrieval.hits]

@@ -162,6 +162,20 @@ def content_words(text: str) -> list[str]:
     return words
 
 
+_GAP = re.compile(
+    r"\b(do(?:es)? not (?:give|say|state|list|mention|publish|specify|confirm|name|report|show|document|cover|"
+    r"include|explain|announce)|did not (?:give|say|publish|state)|(?:is|are|was|were) not (?:given|published|stated|"
+    r"confirmed|known|available|documented|covered)|could not be read|gives? no |no (?:stored |published )?source "
+    r"(?:gives|says|states))",
+    re.IGNORECASE,
+)
+
+
+def is_gap_statement(sentence: str) -> bool:
+    """A sentence saying the sources lack a detail: quoting it as the answer would be a refusal in disguise."""
+    return bool(_GAP.search(sentence))
+
+
 def answer_type(question: str) -> str | None:
     """The kind of answer the question asks for, from its wording in English or the glossary's English."""
     q = fold(question)
@@ -206,19 +220,46 @@ class IdfTable:
         return math.log(1 + self.n / (1 + self.df.get(word, 0)))
 
 
-def _overlap(query_words: list[str], sentence_words: set[str], idf: IdfTable) -> float:
-    if not query_words:
+def _overlap(
+    query_words: list[str], sentence_words: set[str], idf: IdfTable, known_only: bool = False
+) -> float:
+    """IDF-weighted share of the question's words found; ``known_only`` ignores words no passage has (for
+    questions in other languages, whose own words the English corpus cannot hold)."""
+    unique = {w for w in query_words if idf.df.get(w, 0)} if known_only else set(query_words)
+    if not unique:
         return 0.0
-    unique = set(query_words)
     total = sum(idf.idf(w) for w in unique)
     found = sum(idf.idf(w) for w in unique if w in sentence_words)
     return found / total if total else 0.0
 
 
+_LIST_LINE = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+")
+
+
+def _units(text: str) -> list[str]:
+    """Sentences, with a sentence that ends in a colon kept together with the list it introduces."""
+    units: list[str] = []
+    open_list = False
+    for sentence in split_sentences(text):
+        is_item = bool(_LIST_LINE.match(sentence))
+        if is_item and units and (open_list or units[-1].endswith(":")):
+            item = _LIST_LINE.sub("", sentence).strip().rstrip(".;")
+            units[-1] = f"{units[-1]}; {item}" if open_list else f"{units[-1]} {item}"
+            open_list = True
+            continue
+        if open_list:
+            units[-1] += "."
+        units.append(sentence)
+        open_list = False
+    if open_list:
+        units[-1] += "."
+    return units
+
+
 def quotable_sentences(chunk: Chunk) -> list[tuple[int, str]]:
     """The sentences of a chunk that may be quoted: long enough to say something, never an instruction."""
     found = []
-    for index, sentence in enumerate(split_sentences(chunk.text)):
+    for index, sentence in enumerate(_units(chunk.text)):
         text = sentence.lstrip("-• ").strip()
         if len(text.split()) >= 4 and not is_instruction_sentence(text):
             found.append((index, text))
@@ -235,6 +276,7 @@ def score_sentences(
     focus: str | None = None,
     max_chunks: int = 6,
     max_embedded: int = 14,
+    known_only: bool = False,
 ) -> list[Scored]:
     """Every quotable sentence of the top chunks with its score, best first."""
     candidates = [
@@ -252,10 +294,10 @@ def score_sentences(
     for candidate in candidates:
         text, chunk, rank, _index = candidate
         words = set(content_words(f"{chunk.title} {chunk.section} {text}"))
-        lexical = 0.5 * _overlap(query_words, set(content_words(text)), idf) + 0.5 * _overlap(
-            query_words, words, idf
+        lexical = 0.5 * _overlap(query_words, set(content_words(text)), idf, known_only) + 0.5 * _overlap(
+            query_words, words, idf, known_only
         )
-        bonus = 0.04 / (1 + rank)
+        bonus = 0.04 / (1 + rank) - (0.05 if not chunk.section else 0.0)
         if focus_words:
             bonus += 0.15 * _overlap(focus_words, words, idf)
         if pattern is not None:

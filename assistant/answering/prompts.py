@@ -92,6 +92,8 @@ FRAME: dict[str, str] = {
 
 REFUSAL_REASONS = {
     "no_evidence": "the retrieved documents do not answer the question",
+    "not_covered": "the documents do not mention",
+    "gap": "the documents say this detail is not published",
     "injection": "the question asks the assistant to change its instructions",
     "too_long": "the question is over the length limit",
     "empty": "the question is empty",

@@ -17,8 +17,9 @@ from assistant.documents.model import Chunk
 from assistant.glossary import fold
 
 _STATUS_QUESTION = re.compile(
-    r"\b(still open|open now|currently open|is (it|the call|there an?( \w+)? call) (still )?open|any open|"
-    r"open calls?|calls? (are|is) open|next deadline|upcoming deadline|can (we|i) still apply|still apply|"
+    r"\b(still open|open now|open today|currently open|is (it|the call|there an?( \w+)? call) (still )?open|"
+    r"(any|which|what) (\w+ )?calls? (are |is )?(still )?open|(any|which|what) open calls?|open calls? (now|today)|"
+    r"next deadline|upcoming deadline|can (we|i) still apply|"
     r"encore ouvert|appels? ouverts?|prochaine date limite|noch offen|offene (aufrufe|ausschreibungen)|"
     r"nachste frist|wciaz otwart\w*|nadal otwart\w*|otwarte nabory|kolejny termin|sigue abierta|"
     r"convocatorias? abiertas?|proximo plazo|ancora aperto|bandi aperti|prossima scadenza)\b",
@@ -71,9 +72,13 @@ def status_answer(
     records: Sequence[CallRecord],
     chunks: Sequence[Chunk],
     today: date,
+    asked: str | None = None,
 ) -> tuple[list[str], list[Citation], list[str]] | None:
-    """Sentences (with [n]), citations and notices answering a status question; None when it is not one."""
-    if not is_status_question(question):
+    """Sentences (with [n]), citations and notices answering a status question; None when it is not one.
+
+    ``asked`` is the question as typed (it decides whether this is a status question); ``question`` may carry
+    the subject of a follow-up (it decides which calls are meant)."""
+    if not is_status_question(asked if asked is not None else question):
         return None
     # A topic call (its title carries its id) before the project calls filed under it; the latest first.
     named = sorted(

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 
 from assistant.documents.model import Block, Chunk, Document, content_hash, make_chunk_id
 from assistant.documents.sentences import split_sentences
 from assistant.models import TokenCounter
 
-# Bump when chunk boundaries or embedded text change: it forces a full rebuild of existing indexes.
-CHUNKER_VERSION = "3"
+# Bump when loaders or chunk boundaries change what is embedded: it forces a full rebuild of existing indexes.
+CHUNKER_VERSION = "5"
+
+
+_SOURCE_LIST = re.compile(r"^(sources?|references|bibliography)\b", re.IGNORECASE)
+
+
+def _is_source_list(section: tuple[str, ...]) -> bool:
+    """A list of addresses under "Sources": metadata the citations already carry, not facts to retrieve."""
+    return bool(section) and bool(_SOURCE_LIST.match(section[-1]))
 
 
 def _section_label(section: tuple[str, ...]) -> str:
@@ -61,6 +70,8 @@ def chunk_document(doc: Document, counter: TokenCounter, max_tokens: int = 220) 
     chunks: list[Chunk] = []
     deadlines = json.dumps(doc.deadlines, sort_keys=True)
     for section, page, text in _group(doc.blocks):
+        if _is_source_list(section):
+            continue
         label = _section_label(section)
         header = counter.count(" > ".join(p for p in (doc.title, label) if p)) + 2
         budget = max(32, max_tokens - header)

@@ -256,14 +256,14 @@ def pdf_blocks(pages: list[tuple[int, str]], outline: list[tuple[str, int]]) -> 
         for line in text.split("\n"):
             stripped = line.strip()
             if wanted and stripped and normalise_inline(stripped) == wanted[0]:
-                joined = normalise_text("\n".join(current))
+                joined = normalise_text(_join_wrapped([c for c in current if c.strip()]))
                 if joined:
                     blocks.append(Block(text=joined, section=section, page=number))
                 current = []
                 section = (wanted.pop(0),)
                 continue
             current.append(line)
-        joined = normalise_text("\n".join(current))
+        joined = normalise_text(_join_wrapped([c for c in current if c.strip()]))
         if joined:
             blocks.append(Block(text=joined, section=section, page=number))
     return blocks
