@@ -16,6 +16,7 @@ from assistant.answering.extractive import (
     IdfTable,
     Scored,
     content_words,
+    coverage,
     is_gap_statement,
     quotable_sentences,
     score_sentences,
@@ -192,6 +193,16 @@ class Assistant:
             answer = self._refusal(language, retrieved, query, flagged)
             answer.refusal_reason = f"{REFUSAL_REASONS['not_covered']}: {', '.join(unknown)}"
             return answer
+        if (
+            language == "en"
+            and not status
+            and standalone == question
+            and coverage(question, [f"{c.title} {c.section} {c.text}" for c in chunks[:3]], idf)
+            < self.settings.min_coverage
+        ):
+            answer = self._refusal(language, retrieved, query, flagged)
+            answer.refusal_reason = REFUSAL_REASONS["off_topic"]
+            return answer
         focus = question if standalone != question else None
         scored = self._score(query, retrieval, chunks, reader, idf, focus=focus, language=language)
         evidence = scored[0].score if scored else 0.0
@@ -203,7 +214,10 @@ class Assistant:
             and answering
             and answering[0].score >= max(self.settings.min_evidence, evidence - gap_margin)
         ):
-            sentences = [(s.sentence, s.chunk) for s in select(answering, self.settings.max_answer_sentences)]
+            sentences = [
+                (s.sentence, s.chunk)
+                for s in select(answering, self.settings.max_answer_sentences, self.settings.answer_margin)
+            ]
         prefix, prefix_citations, notices = status if status else ([], [], [])
         if status and not self._open_today(today):
             extra = self._successor_sentence(reader, idf, {c for _, c in sentences})
@@ -260,8 +274,10 @@ class Assistant:
         )
 
     def _unknown_terms(self, question: str, language: str, idf: IdfTable) -> list[str]:
-        """Years, and in English names and acronyms, that no passage of the corpus mentions at all."""
-        unknown = [y for y in YEAR.findall(question) if idf.df.get(y, 0) == 0]
+        """Future years, years and (in English) names and acronyms that no passage mentions: the documents
+        cannot speak about them, whatever else the question shares with them."""
+        this_year = self.settings.today_or_clock().year
+        unknown = [y for y in YEAR.findall(question) if idf.df.get(y, 0) == 0 or int(y) > this_year]
         if language == "en":
             for token in NAME.findall(question):
                 words = content_words(token)

@@ -17,6 +17,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, Field
 
 from assistant.documents.model import Chunk
+from assistant.eligibility.countries import find_countries
 from assistant.glossary import english_terms
 
 FILTER_KEYS = ("doc_type", "programme", "call_id", "language", "doc_id")
@@ -78,12 +79,13 @@ class HybridRetriever:
         self.settings = settings
 
     def search_query(self, question: str, language: str) -> str:
-        """What is searched: the question, plus English glossary terms for questions in other languages."""
-        if language != "en":
-            extra = english_terms(question)
-            if extra:
-                return f"{question} {extra}"
-        return question
+        """What is searched: the question, plus English glossary terms for questions in other languages and
+        the English names of countries it mentions in any form ("Serbian", "z Polski")."""
+        extra = [english_terms(question)] if language != "en" else []
+        names = [m.country.name for m in find_countries(question)]
+        extra += [n for n in dict.fromkeys(names) if n.lower() not in question.lower()]
+        extra = [e for e in extra if e]
+        return f"{question} {' '.join(extra)}" if extra else question
 
     def retrieve(self, query: str, filters: dict[str, str] | None = None, k: int | None = None) -> Retrieval:
         k = k or self.settings.top_k

@@ -73,7 +73,14 @@ class Settings(BaseSettings):
         40, description="Candidates taken from each of dense and lexical search before fusion."
     )
     rrf_k: int = Field(60, description="Reciprocal rank fusion constant.")
-    max_answer_sentences: int = Field(4, description="Most sentences in an extractive answer.")
+    max_answer_sentences: int = Field(5, description="Most sentences in an extractive answer.")
+    answer_margin: float = Field(
+        0.3, description="Sentences scoring within this of the best one join the answer (up to the maximum)."
+    )
+    min_coverage: float = Field(
+        0.26,
+        description="Refuse an English question when less of its (weighted) words than this occur in the top passages.",
+    )
     min_evidence: float = Field(
         0.35,
         description="Refuse when the best sentence's evidence score is below this (calibrated on the evals).",

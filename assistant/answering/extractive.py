@@ -150,15 +150,61 @@ _STOP = set(
 )
 
 
+# Chat filler that carries no subject, and how people write a word versus how the corpus writes it.
+_FILLER = frozenset(
+    [
+        "actually",
+        "roughly",
+        "exactly",
+        "really",
+        "ok",
+        "okay",
+        "thanks",
+        "thank",
+        "hi",
+        "hello",
+        "called",
+        "stand",
+        "say",
+        "vs",
+        "versus",
+        "compare",
+        "difference",
+        "between",
+        "side",
+        "whether",
+        "possible",
+        "overall",
+        "gave",
+        "give",
+        "show",
+        "explain",
+        "mean",
+        "means",
+    ]
+)
+_CANONICAL = {
+    "max": "maximum",
+    "min": "minimum",
+    "h2020": "horizon",
+    "euro": "eur",
+    "employee": "staff",
+    "people": "staff",
+    "person": "staff",
+    "worker": "staff",
+    "fte": "staff",
+}
+
+
 def content_words(text: str) -> list[str]:
     """Lower-case, accent-free words of weight: no stopwords, plural 's' folded."""
     words = []
     for token in _TOKEN.findall(fold(text)):
-        if token in _STOP or len(token) < 2:
+        if token in _STOP or token in _FILLER or len(token) < 2:
             continue
         if len(token) > 4 and token.endswith("s") and not token.endswith("ss"):
             token = token[:-1]
-        words.append(token)
+        words.append(_CANONICAL.get(token, token))
     return words
 
 
@@ -218,6 +264,16 @@ class IdfTable:
 
     def idf(self, word: str) -> float:
         return math.log(1 + self.n / (1 + self.df.get(word, 0)))
+
+
+def coverage(question: str, texts: Sequence[str], idf: IdfTable) -> float:
+    """IDF-weighted share of the question's words that occur anywhere in the given passages."""
+    words = set(content_words(question))
+    present: set[str] = set()
+    for text in texts:
+        present.update(content_words(text))
+    total = sum(idf.idf(w) for w in words)
+    return sum(idf.idf(w) for w in words if w in present) / total if total else 1.0
 
 
 def _overlap(

@@ -93,6 +93,7 @@ FRAME: dict[str, str] = {
 REFUSAL_REASONS = {
     "no_evidence": "the retrieved documents do not answer the question",
     "not_covered": "the documents do not mention",
+    "off_topic": "most of the question's words occur in none of the passages found",
     "gap": "the documents say this detail is not published",
     "injection": "the question asks the assistant to change its instructions",
     "too_long": "the question is over the length limit",
