@@ -331,6 +331,10 @@ _ID_MENTION = re.compile(
 )
 
 
+# "INNOSUP-1 in 2020", "INNOSUP-1, 2016 cut-off": a year right after a topic narrows it to that year's calls.
+_NEAR_YEAR = re.compile(r"[\s,]*(?:in|of|for|from|the)?\s*((?:19|20)\d{2})\b", re.IGNORECASE)
+
+
 def _parts(call_id: str) -> list[str]:
     """An id as comparable parts: case, separators and leading zeros do not matter ("INNOSUP-01" = "innosup 1")."""
     return [p.lstrip("0") or "0" if p.isdigit() else p for p in re.findall(r"[a-z]+|\d+", call_id.lower())]
@@ -382,41 +386,53 @@ def find_calls(records: Iterable[CallRecord], text: str) -> list[CallRecord]:
     records = list(records)
     mentions = list(_ID_MENTION.finditer(text))
     words = {_squash(w) for w in re.findall(r"[\w][\w.&-]*[\w]|\w", text)}
-    scored: list[tuple[int, int, int, CallRecord]] = []
+    squashed = _squash(text)
+    said_ordinals = _ordinals(text)
+    scored: list[tuple[float, int, int, CallRecord]] = []
     for order, record in enumerate(records):
-        best: tuple[int, int] | None = None  # (strength, position)
-
-        def consider(strength: int, position: int, best_now: tuple[int, int] | None) -> tuple[int, int]:
-            if (
-                best_now is None
-                or strength > best_now[0]
-                or (strength == best_now[0] and position < best_now[1])
-            ):
-                return strength, position
-            return best_now
-
-        for rank, call_id in enumerate(record.call_ids):
-            pattern = _id_pattern(call_id)
-            exact = pattern.search(text) if pattern else None
-            if exact:
-                best = consider(4 if rank == 0 else 3, exact.start(), best)
-                continue
-            family = _family(call_id)
-            if family is None:
-                continue
-            for mention in mentions:
-                if (mention.group("prefix").lower(), mention.group("num").lstrip("0") or "0") != family[:2]:
-                    continue
-                said = [int(y) for y in re.findall(r"\d{4}", mention.group("years"))]
-                years = family[2]
-                if not said:
-                    best = consider(1, mention.start(), best)
-                elif years and all(min(years) <= y <= max(years) for y in said):
-                    best = consider(2, mention.start(), best)
-        for name in _names(record):
-            if name in words:
-                position = _squash(text).find(name)
-                best = consider(3, max(position, 0), best)
-        if best is not None:
-            scored.append((-best[0], best[1], order, record))
+        matches = [*_id_matches(record, text, mentions)]
+        bonus = 0.25 if said_ordinals & _ordinals(" ".join([record.title, *record.call_ids])) else 0.0
+        matches += [(3.0 + bonus, max(squashed.find(name), 0)) for name in _names(record) if name in words]
+        if matches:
+            strength, position = max(matches, key=lambda m: (m[0], -m[1]))
+            scored.append((-strength, position, order, record))
     return [record for *_, record in sorted(scored, key=lambda item: item[:3])]
+
+
+_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+
+
+def _ordinals(text: str) -> set[int]:
+    """Which call of a series a text names ("second open call", "2nd Open Call"), to pick among a project's calls."""
+    found = {_ORDINALS[w] for w in re.findall(r"[a-z0-9]+", text.lower()) if w in _ORDINALS}
+    found |= {int(n) for n in re.findall(r"\b(?:call|round)\s+(\d)\b", text, re.IGNORECASE)}
+    found |= {len(r) for r in re.findall(r"\bcall\s+(I{1,3})\b", text)}
+    return found
+
+
+def _id_matches(record: CallRecord, text: str, mentions: list[re.Match[str]]) -> Iterable[tuple[float, int]]:
+    """(strength, position) of each way ``text`` names one of the record's ids.
+
+    A record whose title carries the id is the call itself rather than a project call under it, so it ranks first.
+    """
+    for rank, call_id in enumerate(record.call_ids):
+        pattern = _id_pattern(call_id)
+        own = 1.0 if pattern and pattern.search(record.title) else 0.0
+        exact = pattern.search(text) if pattern else None
+        if exact:
+            yield (4.0 if rank == 0 else 3.0) + own, exact.start()
+            continue
+        family = _family(call_id)
+        if family is None:
+            continue
+        for mention in mentions:
+            if (mention.group("prefix").lower(), mention.group("num").lstrip("0") or "0") != family[:2]:
+                continue
+            said = [int(y) for y in re.findall(r"\d{4}", mention.group("years"))]
+            if not said and (near := _NEAR_YEAR.match(text, mention.end())):
+                said = [int(near.group(1))]
+            years = family[2]
+            if not said:
+                yield 1.0 + own / 2, mention.start()
+            elif years and all(min(years) <= y <= max(years) for y in said):
+                yield 2.0 + own / 2, mention.start()

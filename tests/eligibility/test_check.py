@@ -1,0 +1,317 @@
+"""The self-check: findings, what is missing, and the words the corpus must hold to cite them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from assistant.calls import CallRecord, Deadline
+from assistant.eligibility import CheckResult, CompanyProfile, check, parse_profile
+from assistant.eligibility.findings import KINDS
+from assistant.eligibility.numbers import Money
+from assistant.eligibility.profile import Partner
+from assistant.eligibility.sme import Holding
+
+M = 1_000_000
+EXAMPLE = "we are 40 people in Poland with EUR 8 million turnover, can we get support?"
+
+
+def codes(result: CheckResult, kind: str | None = None) -> list[str]:
+    return [f.code for f in result.findings if kind is None or f.kind == kind]
+
+
+def finding(result: CheckResult, code: str):
+    return next(f for f in result.findings if f.code == code)
+
+
+def test_the_issue_example() -> None:
+    result = check(parse_profile(EXAMPLE), None)
+    assert result.category == "small"
+    assert result.is_sme is True
+    assert result.provisional is True  # ownership not stated
+    small = finding(result, "category.small")
+    assert small.text.startswith(
+        "With 40 staff and a turnover of EUR 8 million, your company is a small enterprise"
+    )
+    assert "fewer than 50 staff" in small.text and "EUR 10 million" in small.text
+    assert small.support_terms == ["fewer than 50 staff", "EUR 10 million"]
+    assert "category.either_or" in codes(result)
+    assert "ownership.ask" in codes(result)
+    assert {"country.h2020.member_state", "country.cosme.member_state"} <= set(codes(result))
+    assert {"support.innosup.fstp", "support.cxc.lump_sum", "support.cxc.halved"} <= set(codes(result))
+    assert {"calls.innosup.closed", "calls.successor"} <= set(codes(result))
+    assert any("25 %" in m for m in result.missing)
+    assert "whether your company is a member of a cluster" in result.missing
+
+
+def test_every_finding_is_citable_and_well_formed() -> None:
+    texts = [
+        EXAMPLE,
+        "260 staff in Norway",
+        "a business angel holds 30 % and invested EUR 2 million; 12 staff in Turkey",
+        "another company holds 60 % of our shares, 20 staff, EUR 3M turnover, USA",
+        "we are independent, 45 employees, Italy, consortium with partners in Germany and the USA",
+        "turnover 8 mln zł, 40 pracowników, Polska",
+        "headcount unknown, turnover EUR 3 million, Kosovo",
+    ]
+    for text in texts:
+        for scheme in (None, "innosup-1", "clusterxchange"):
+            for f in check(parse_profile(text), scheme).findings:
+                assert f.kind in KINDS
+                assert f.text and f.support and f.support_terms and f.code
+                assert f.text.endswith(".")
+
+
+def test_turnover_above_small_with_unknown_balance_sheet_says_what_is_missing() -> None:
+    result = check(CompanyProfile(headcount=40, turnover=Money(12 * M), country="PL"), "innosup-1")
+    assert result.category == "unknown"
+    assert result.possible_categories == ["small", "medium"]
+    assert result.is_sme is True
+    could = finding(result, "category.could_be.small")
+    assert "balance-sheet total is no more than EUR 10 million" in could.text
+    assert could.missing == ["your annual balance-sheet total in euro"]
+    assert "category.at_most.medium" in codes(result)
+    assert result.missing[0] == "your annual balance-sheet total in euro"
+
+
+def test_missing_headcount_is_asked_for() -> None:
+    result = check(CompanyProfile(turnover=Money(1 * M)), "innosup-1")
+    assert "category.headcount_needed" in codes(result)
+    assert "your staff headcount" in result.missing
+
+
+@pytest.mark.parametrize(
+    ("profile", "code"),
+    [
+        (CompanyProfile(headcount=250, turnover=Money(1 * M)), "category.not_sme.staff"),
+        (
+            CompanyProfile(headcount=100, turnover=Money(51 * M), balance_sheet=Money(44 * M)),
+            "category.not_sme.financial",
+        ),
+    ],
+)
+def test_not_an_sme(profile: CompanyProfile, code: str) -> None:
+    result = check(profile, "innosup-1")
+    assert result.category == "not_sme"
+    assert result.is_sme is False
+    assert code in codes(result)
+    assert "support.innosup.not_sme" in codes(result)
+    assert "support.innosup.fstp" not in codes(result)
+
+
+def test_either_or_finding_when_one_ceiling_is_missed() -> None:
+    result = check(
+        CompanyProfile(headcount=40, turnover=Money(15 * M), balance_sheet=Money(8 * M)), "innosup-1"
+    )
+    assert result.category == "small"
+    assert "turnover above the ceiling does not matter" in finding(result, "category.either_or").text
+
+
+def test_no_either_or_finding_when_both_figures_agree() -> None:
+    result = check(
+        CompanyProfile(headcount=40, turnover=Money(5 * M), balance_sheet=Money(8 * M)), "innosup-1"
+    )
+    assert "category.either_or" not in codes(result)
+
+
+def test_a_figure_in_another_currency_is_not_converted() -> None:
+    result = check(parse_profile("turnover 8 mln zł, 40 pracowników, Polska"), "innosup-1")
+    currency = finding(result, "category.currency")
+    assert "PLN 8 million" in currency.text and "euro" in currency.text
+    assert result.category == "unknown"
+    assert "your annual turnover in euro" in result.missing
+
+
+@pytest.mark.parametrize(
+    ("holdings", "stated", "ownership", "code"),
+    [
+        ([], True, "autonomous", "ownership.autonomous"),
+        ([Holding(20)], True, "autonomous", "ownership.autonomous"),
+        ([Holding(25)], True, "partner", "ownership.partner"),
+        ([Holding(51)], True, "linked", "ownership.linked"),
+        ([Holding(30, holder="venture_capital")], True, "autonomous", "ownership.exempt.venture_capital"),
+        ([Holding(30, holder="business_angel", investment_eur=1 * M)], True, "autonomous", "ownership.exempt.business_angel"),
+        ([Holding(30, holder="business_angel")], True, "unknown", "ownership.angel_amount"),
+        ([Holding(30, holder="business_angel", investment_eur=1.25 * M)], True, "partner", "ownership.partner"),
+        ([Holding(30, holder="local_authority")], True, "unknown", "ownership.local_authority_size"),
+        ([Holding(None, holder="group")], True, "linked", "ownership.group"),
+        ([], False, "unknown", "ownership.ask"),
+    ],
+)  # fmt: skip
+def test_ownership_findings(holdings: list[Holding], stated: bool, ownership: str, code: str) -> None:
+    profile = CompanyProfile(headcount=20, turnover=Money(3 * M), holdings=holdings, ownership_stated=stated)
+    result = check(profile, "innosup-1")
+    assert result.ownership == ownership
+    assert code in codes(result, "ownership")
+    assert result.provisional is (ownership != "autonomous")
+
+
+def test_ownership_caveat_names_exactly_the_investors_of_the_sources() -> None:
+    result = check(CompanyProfile(headcount=20), "innosup-1")
+    text = finding(result, "ownership.exempt_investors").text
+    for investor in (
+        "public investment corporations",
+        "venture capital companies",
+        "business angels",
+        "universities and non-profit research centres",
+        "institutional investors including regional development funds",
+        "small autonomous local authorities",
+    ):
+        assert investor in text
+    assert "1.25 million" in finding(result, "ownership.limits").text
+
+
+def test_partner_figures_are_added_when_given() -> None:
+    partner = Holding(40, direction="by_us", headcount=30, turnover=10 * M)
+    result = check(CompanyProfile(headcount=40, turnover=Money(5 * M), holdings=[partner]), "innosup-1")
+    assert result.category == "medium"  # 40 + 12 staff, EUR 9 million
+    assert "partner and linked enterprises included" in finding(result, "category.medium").text
+    assert result.provisional is False
+
+
+@pytest.mark.parametrize(
+    ("country", "scheme", "code"),
+    [
+        ("PL", "innosup-1", "country.h2020.member_state"),
+        ("NO", "innosup-1", "country.h2020.associated"),
+        ("CH", "innosup-1", "country.h2020.associated"),
+        ("TR", "innosup-1", "country.h2020.associated"),
+        ("GB", "innosup-1", "country.h2020.uk"),
+        ("US", "innosup-1", "country.h2020.not_eligible"),
+        ("XK", "innosup-1", "country.h2020.not_eligible"),
+        ("XK", "innosup-1", "country.h2020.cosme_only"),
+        ("PL", "clusterxchange", "country.cosme.member_state"),
+        ("TR", "clusterxchange", "country.cosme.participant"),
+        ("XK", "clusterxchange", "country.cosme.participant"),
+        ("NO", "clusterxchange", "country.cosme.not_eligible"),
+        ("CH", "clusterxchange", "country.cosme.not_eligible"),
+        ("GB", "clusterxchange", "country.cosme.not_eligible"),
+        ("US", "clusterxchange", "country.cosme.not_eligible"),
+        (None, "innosup-1", "country.unknown"),
+    ],
+)
+def test_country_findings(country: str | None, scheme: str, code: str) -> None:
+    result = check(CompanyProfile(headcount=20, country=country), scheme)
+    assert code in codes(result, "country")
+    other = "country.cosme" if scheme == "innosup-1" else "country.h2020"
+    assert not any(c.startswith(other) for c in codes(result, "country"))
+
+
+def test_norway_switzerland_name_themselves_in_the_cosme_finding() -> None:
+    result = check(CompanyProfile(country="NO"), "clusterxchange")
+    assert finding(result, "country.cosme.not_eligible").support_terms == ["Norway", "COSME"]
+
+
+@pytest.mark.parametrize(
+    ("own", "partners", "code", "missing"),
+    [
+        ("PL", [("A", "DE", True), ("B", "NO", True)], "consortium.met", []),
+        (
+            "PL",
+            [("A", "DE", None), ("B", "NO", None)],
+            "consortium.met",
+            ["whether the three partners are independent"],
+        ),
+        ("PL", [("A", "DE", True)], "consortium.not_met", ["a partner from a third"]),
+        ("PL", [("A", "DE", True), ("B", "DE", True)], "consortium.not_met", ["a partner from a third"]),
+        ("PL", [("A", "DE", True), ("B", "US", True)], "consortium.not_met", ["a partner from a third"]),
+        ("PL", [("A", "DE", True), ("B", "GB", True)], "consortium.met", []),
+        (None, [("A", "DE", True), ("B", "FR", True), ("C", "ES", True)], "consortium.met", []),
+        ("PL", [("A", None, True), ("B", "FR", True)], "consortium.not_met", ["the country of each"]),
+    ],
+)
+def test_consortium_rule(own: str | None, partners: list, code: str, missing: list[str]) -> None:
+    profile = CompanyProfile(country=own, partners=[Partner(n, c, i) for n, c, i in partners])
+    result = check(profile, "innosup-1")
+    found = finding(result, code)
+    for needle in missing:
+        assert any(needle in m for m in found.missing), (needle, found.missing)
+    if not missing:
+        assert found.missing == []
+
+
+def test_consortium_extras() -> None:
+    profile = CompanyProfile(
+        country="PL", partners=[Partner("A", "DE", True), Partner("B", "DE", True), Partner("C", "US", True)]
+    )
+    result = check(profile, "innosup-1")
+    assert {"consortium.outside", "consortium.extra_partners"} <= set(codes(result, "consortium"))
+    assert finding(result, "consortium.outside").text.startswith("C (United States) can join only")
+
+
+def test_no_consortium_findings_for_clusterxchange() -> None:
+    profile = CompanyProfile(country="PL", partners=[Partner("A", "DE")])
+    assert codes(check(profile, "clusterxchange"), "consortium") == []
+
+
+def test_scheme_selects_support_findings() -> None:
+    innosup = codes(check(CompanyProfile(headcount=5), "innosup-1"), "support")
+    cxc = codes(check(CompanyProfile(headcount=5), "clusterxchange"), "support")
+    assert innosup == ["support.innosup.fstp"]
+    assert cxc == ["support.cxc.participants", "support.cxc.lump_sum", "support.cxc.halved"]
+    assert codes(check(CompanyProfile(headcount=5), "clusterxchange"), "calls") == []
+
+
+def test_support_figures_are_those_of_the_sources() -> None:
+    result = check(CompanyProfile(headcount=5), None)
+    assert "EUR 60,000" in finding(result, "support.innosup.fstp").text
+    assert "EUR 1,100" in finding(result, "support.cxc.lump_sum").text
+    halved = finding(result, "support.cxc.halved").text
+    assert "5 working days" in halved and "200 km" in halved
+
+
+def test_unknown_scheme_checks_both_and_says_so() -> None:
+    result = check(CompanyProfile(headcount=5), "Erasmus+")
+    assert result.scheme is None
+    assert "support.innosup.fstp" in codes(result) and "support.cxc.lump_sum" in codes(result)
+    assert any("Erasmus+" in note for note in result.notes)
+
+
+def test_scheme_named_in_the_message_is_used() -> None:
+    result = check(parse_profile("We are 5 people in Kosovo, can we join ClusterXchange?"))
+    assert result.scheme == "clusterxchange"
+    assert "country.cosme.participant" in codes(result)
+
+
+def _cutoff_2020() -> CallRecord:
+    return CallRecord(
+        "call-innosup-01-2018-2020-cutoff-2020",
+        "INNOSUP-01-2018-2020, 2020 cut-off",
+        ("INNOSUP-01-2018-2020",),
+        date(2019, 11, 7),
+        (Deadline(date(2020, 4, 2), "first stage"), Deadline(date(2020, 9, 8), "second stage")),
+        25_150_000,
+        "INNOSUP-1",
+    )
+
+
+def test_calls_findings_follow_the_call_dates() -> None:
+    profile = CompanyProfile(headcount=5)
+    during = check(profile, "innosup-1", calls=[_cutoff_2020()], today=date(2020, 1, 15))
+    (open_finding,) = during.by_kind("calls")
+    assert open_finding.code == "calls.open"
+    assert "2 April 2020" in open_finding.text and open_finding.support_terms == ["2 April 2020"]
+    after = check(profile, "innosup-1", calls=[_cutoff_2020()], today=date(2026, 1, 1))
+    assert codes(after, "calls") == ["calls.innosup.closed", "calls.successor"]
+
+
+def test_to_dict_is_plain_data() -> None:
+    import json
+
+    data = check(parse_profile(EXAMPLE)).to_dict()
+    assert json.loads(json.dumps(data))["category"] == "small"
+
+
+def test_declared_linked_enterprise_from_a_form_is_added_in_full() -> None:
+    profile = CompanyProfile.from_form(
+        {
+            "headcount": 20,
+            "turnover": 3e6,
+            "holdings": [{"relation": "linked", "headcount": 100, "turnover": 30e6}],
+        }
+    )
+    result = check(profile, "innosup-1")
+    assert result.ownership == "linked"
+    assert result.category == "medium"  # 120 staff, EUR 33 million
+    assert result.provisional is False
