@@ -32,10 +32,13 @@ from assistant.answering.prompts import (
     off_limits_message,
     refusal_message,
 )
+from assistant.answering.selfcheck import run_self_check, supporting_sentence
 from assistant.answering.status import call_notices, status_answer
 from assistant.calls import calls_from_chunks, status_on
 from assistant.conversation import condense
 from assistant.documents.model import Chunk
+from assistant.documents.sentences import split_sentences
+from assistant.eligibility import detect_eligibility_question, parse_profile
 from assistant.retrieval import HybridRetriever, Retrieval
 from assistant.settings import Settings, get_settings
 
@@ -123,6 +126,11 @@ class Assistant:
             return early
         with self._lock:
             reader, retriever, idf = self._reader, self._retriever, self._idf
+        if _states_company_size(question):
+            answer = self.check_eligibility(question, language=language)
+            if answer is not None:
+                answer.timings["total_ms"] = (time.perf_counter() - started) * 1000
+                return answer
         standalone = condense(question, history)
         query = retriever.search_query(standalone, language)
         retrieval = retriever.retrieve(query, filters=filters)
@@ -298,6 +306,61 @@ class Assistant:
                 return [(item.sentence, item.chunk)]
         return []
 
+    def check_eligibility(
+        self,
+        question: str = "",
+        profile: Any = None,
+        scheme: str | None = None,
+        language: str | None = None,
+    ) -> Answer | None:
+        """The SME self-check as a cited answer, from a chat message or a form's ``CompanyProfile``; None when
+        no conclusion could be supported by the corpus (the ordinary answer path then takes over)."""
+        started = time.perf_counter()
+        language = language or (detect_language(question) if question else "en")
+        with self._lock:
+            reader, retriever = self._reader, self._retriever
+        used: dict[str, Chunk] = {}
+
+        def find(query: str, terms: list[str]) -> tuple[Chunk, str] | None:
+            hits = [h.chunk for h in retriever.retrieve(query, k=8).hits]
+            for chunk in [*hits, *reader.chunks]:
+                quote = supporting_sentence(chunk, terms)
+                if quote is not None:
+                    used[chunk.chunk_id] = chunk
+                    return chunk, quote
+            return None
+
+        today = self.settings.today_or_clock()
+        result = run_self_check(question, find, self._calls, today, profile=profile, scheme=scheme)
+        if not result.sentences:
+            return None
+        numbers: dict[str, int] = {}
+        citations: list[Citation] = []
+        parts: list[str] = []
+        for text, chunk, quote in result.sentences:
+            if chunk.chunk_id not in numbers:
+                numbers[chunk.chunk_id] = len(numbers) + 1
+                citations.append(make_citation(numbers[chunk.chunk_id], chunk, quote))
+            for sentence in split_sentences(text):
+                parts.append(f"{sentence.rstrip().rstrip('.')} [{numbers[chunk.chunk_id]}].")
+        body = " ".join(parts)
+        cited = {numbers[c.chunk_id]: c for c in used.values() if c.chunk_id in numbers}
+        check = check_answer(body, cited, set(numbers), given=question)
+        notices = [f"To be sure, we still need to know: {m}" for m in result.missing]
+        if not check.ok:
+            notices.append("Citation check: " + "; ".join(check.problems))
+        answer = Answer(
+            text=f"{FRAME[language]} {body}" if language in FRAME else body,
+            citations=citations,
+            retrieved=[_retrieved(c, 1.0) for c in used.values()],
+            language=language,
+            notices=notices,
+            query=question,
+            backend="self-check",
+        )
+        answer.timings["selfcheck_ms"] = (time.perf_counter() - started) * 1000
+        return answer
+
     def _refusal(
         self, language: str, retrieved: list[RetrievedChunk], query: str, flagged: list[str]
     ) -> Answer:
@@ -310,6 +373,14 @@ class Assistant:
             query=query,
             flagged=flagged,
         )
+
+
+def _states_company_size(question: str) -> bool:
+    """An eligibility question that gives the company's size: the self-check can conclude something from it."""
+    if not detect_eligibility_question(question):
+        return False
+    profile = parse_profile(question)
+    return profile.headcount is not None or profile.turnover is not None or profile.balance_sheet is not None
 
 
 def _retrieved(chunk: Chunk, score: float) -> RetrievedChunk:

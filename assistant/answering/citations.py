@@ -38,9 +38,11 @@ class CheckResult:
     problems: list[str]
 
 
-def check_answer(text: str, cited: dict[int, Chunk], retrieved_ids: set[str]) -> CheckResult:
-    """Every sentence cites; every marker points to a retrieved chunk; every figure occurs in a chunk it cites."""
+def check_answer(text: str, cited: dict[int, Chunk], retrieved_ids: set[str], given: str = "") -> CheckResult:
+    """Every sentence cites; every marker points to a retrieved chunk; every figure occurs in a chunk it cites
+    (or in ``given``: the figures the user stated, which an answer may repeat)."""
     problems: list[str] = []
+    own = set(figures(given))
     for sentence in split_sentences(text):
         markers = [int(m) for m in MARKER.findall(sentence)]
         if not markers:
@@ -55,7 +57,7 @@ def check_answer(text: str, cited: dict[int, Chunk], retrieved_ids: set[str]) ->
             else:
                 sources.append(_norm_figure(f"{chunk.title}\n{chunk.section}\n{chunk.text}"))
         for figure in figures(sentence):
-            if not any(figure in source for source in sources):
+            if figure not in own and not any(figure in source for source in sources):
                 problems.append(f"{figure!r} is not in the sources cited by: {sentence[:80]!r}")
     return CheckResult(ok=not problems, problems=problems)
 
