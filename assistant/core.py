@@ -239,6 +239,8 @@ class Assistant:
             answer.timings["evidence"] = round(evidence, 4)
             return answer
         body, citations, cited = _cite(prefix, prefix_citations, sentences, reader)
+        shown = {r.chunk_id for r in retrieved}
+        retrieved += [_retrieved(c, 0.0) for c in cited.values() if c.chunk_id not in shown]
         check = check_answer(body, cited, {c.chunk_id for c in cited.values()})
         text = f"{FRAME[language]} {body}" if language in FRAME else body
         if not status:

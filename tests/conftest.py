@@ -31,3 +31,14 @@ def _isolated_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 @pytest.fixture
 def repo() -> Path:
     return REPO
+
+
+@pytest.fixture(scope="session")
+def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped corpus indexed once per test session with the real packaged model (slow: ~40-90 s)."""
+    from assistant.index.builder import ingest
+    from assistant.settings import Settings
+
+    index = tmp_path_factory.mktemp("corpus-index")
+    ingest([REPO / "corpus"], Settings(index_dir=index), index_dir=index)
+    return index

@@ -13,20 +13,12 @@ import pytest
 from assistant.evals.dataset import load_items
 from assistant.evals.gate import check_gate, load_baseline, load_thresholds
 from assistant.evals.runner import AssistantFactory, evaluate
-from assistant.settings import Settings
 
 pytestmark = pytest.mark.slow
 
 
-def test_default_configuration_passes_the_gate(tmp_path: Path, repo: Path) -> None:
-    try:
-        from assistant import Assistant  # noqa: F401
-    except ImportError as exc:
-        pytest.skip(f"assistant.Assistant is not importable yet ({exc})")
-    from assistant.index.builder import ingest
-
-    index = tmp_path / "index"
-    ingest([repo / "corpus"], Settings(index_dir=index), index_dir=index)
+def test_default_configuration_passes_the_gate(tmp_path: Path, repo: Path, corpus_index: Path) -> None:
+    index = corpus_index
     items = load_items([repo / "evals" / "qa.jsonl"])
     factory = AssistantFactory(index, {}, tmp_path / "work", progress=False)
     default = evaluate(items, ["default"], factory, progress=False)["default"]
