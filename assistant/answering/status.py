@@ -27,6 +27,11 @@ _STATUS_QUESTION = re.compile(
 )
 
 MAX_NOTICES = 3
+# A question names a call as a call (not just a scheme the call carried) when it speaks of calls and dates.
+_ABOUT_CALLS = re.compile(
+    r"\b(call|calls|deadline|deadlines|apply|applied|open|opens|opened|closed?|cut-off|budget|appel|aufruf|"
+    r"ausschreibung|nabor|konkurs|convocatoria|bando|frist|termin|plazo|scadenza)\b"
+)
 
 
 def short_name(record: CallRecord) -> str:
@@ -50,9 +55,8 @@ def call_notices(
     """Status notices for the calls an answer cites or the question names, most relevant first."""
     by_doc = {r.doc_id: r for r in records}
     chosen: list[CallRecord] = []
-    for record in [by_doc.get(c.doc_id) for c in cited if c.doc_type == "call"] + find_calls(
-        records, question
-    )[:2]:
+    named = find_calls(records, question)[:2] if _ABOUT_CALLS.search(fold(question)) else []
+    for record in [by_doc.get(c.doc_id) for c in cited if c.doc_type == "call"] + named:
         if record is not None and record not in chosen:
             chosen.append(record)
     return list(dict.fromkeys(notice(r, today) for r in chosen))[:MAX_NOTICES]
