@@ -20,7 +20,7 @@ def _parse_filters(items: list[str]) -> dict[str, str]:
     return filters
 
 
-def _render(answer, out) -> None:  # noqa: ANN001
+def _render(answer, out) -> None:
     print(answer.text, file=out)
     for notice in answer.notices:
         print(f"\nNote: {notice}", file=out)

@@ -7,7 +7,9 @@ def test_readme_documents_every_setting(repo):
     readme = (repo / "README.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"`(ASSISTANT_[A-Z_]+)`", readme))
     expected = {f"ASSISTANT_{name.upper()}" for name in Settings.model_fields}
-    assert expected - documented == set(), "run: python -m assistant settings --markdown, and paste into README"
+    assert expected - documented == set(), (
+        "run: python -m assistant settings --markdown, and paste into README"
+    )
     assert documented - expected - {"ASSISTANT_CONFIG"} == set()
 
 

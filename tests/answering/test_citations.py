@@ -4,8 +4,19 @@ from assistant.documents.model import Chunk
 
 def _chunk(cid: str, text: str) -> Chunk:
     return Chunk(
-        chunk_id=cid, doc_id="d", text=text, title="T", section="", page=None, url="", doc_type="guide",
-        programme="", call_ids=(), language="en", position=0, content_hash="h",
+        chunk_id=cid,
+        doc_id="d",
+        text=text,
+        title="T",
+        section="",
+        page=None,
+        url="",
+        doc_type="guide",
+        programme="",
+        call_ids=(),
+        language="en",
+        position=0,
+        content_hash="h",
     )
 
 
@@ -14,7 +25,9 @@ B = _chunk("b", "Exchanges last from 3 working days up to 1 month.")
 
 
 def test_valid_answer_passes():
-    result = check_answer("The cap is EUR 60 000 per SME [1]. Exchanges last up to 1 month [2].", {1: A, 2: B}, {"a", "b"})
+    result = check_answer(
+        "The cap is EUR 60 000 per SME [1]. Exchanges last up to 1 month [2].", {1: A, 2: B}, {"a", "b"}
+    )
     assert result.ok, result.problems
 
 
@@ -35,7 +48,9 @@ def test_marker_to_unretrieved_chunk_and_uncited_sentence_fail():
 
 
 def test_renumber_in_order_of_first_use_and_drop_uncited():
-    text, cited = renumber("Exchanges last a month [2]. The cap is EUR 60,000 [1]. Again [2].", {1: A, 2: B, 3: A})
+    text, cited = renumber(
+        "Exchanges last a month [2]. The cap is EUR 60,000 [1]. Again [2].", {1: A, 2: B, 3: A}
+    )
     assert text == "Exchanges last a month [1]. The cap is EUR 60,000 [2]. Again [1]."
     assert cited == {1: B, 2: A}
 
