@@ -58,7 +58,7 @@ def is_follow_up(question: str, history: Sequence[Any] | None) -> bool:
         return True
     if _REFERRING.search(question) and len(words) <= 8:
         return True
-    return len(words) <= 3
+    return len(words) <= 2
 
 
 def condense(question: str, history: Sequence[Any] | None) -> str:

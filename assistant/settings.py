@@ -92,6 +92,10 @@ class Settings(BaseSettings):
         2000, description="Longer questions get a polite message instead of an answer."
     )
 
+    warm_up: bool = Field(
+        True, description="At server start, embed the corpus's sentences in the background so answers are fast."
+    )
+
     # Optional LLM
     llm_backend: Literal["none", "llamacpp", "openai", "ollama"] = Field(
         "none", description="`none` answers extractively; otherwise the chat model that phrases answers."

@@ -23,6 +23,7 @@ def _isolated_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(tmp_path / "index"))
     monkeypatch.setenv("ASSISTANT_FEEDBACK_DB", str(tmp_path / "feedback.sqlite3"))
     monkeypatch.delenv("ASSISTANT_CONFIG", raising=False)
+    monkeypatch.setenv("ASSISTANT_WARM_UP", "false")  # servers started by tests skip the background warm-up
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()

@@ -1,0 +1,145 @@
+"""The JSON API, served by the same process as the page: ``POST /api/ask`` and ``GET /api/health``.
+
+Status codes a client must handle:
+- 200: an ``Answer`` (``Answer.to_dict()``). A question over ``max_question_chars`` is answered 200 too, with the
+  assistant's polite "too long" refusal (``refused: true``, ``refusal_reason`` says why): every surface renders
+  the same object, so a client needs no special case.
+- 413: the request body is over ``MAX_BODY_BYTES`` (a JSON message; nothing is parsed).
+- 422: a malformed request (unknown filter, wrong types).
+- 503: busy (more than ``queue_size`` requests already waiting) or the index is not ready yet; both a JSON
+  message with ``Retry-After``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant import Answer
+from assistant.settings import Settings
+from assistant.web.backend import Backend
+
+MAX_BODY_BYTES = 256 * 1024
+MAX_HISTORY = 40
+LOAD_WAIT_S = 10.0
+BUSY = "The assistant is busy; please try again in a few seconds."
+
+
+class Message(BaseModel):
+    """One turn of the conversation so far (Gradio's messages format)."""
+
+    model_config = ConfigDict(extra="ignore")
+    role: Literal["user", "assistant"]
+    content: str
+
+
+class Filters(BaseModel):
+    """Narrow the search; an empty or missing value means no filter on that field."""
+
+    model_config = ConfigDict(extra="forbid")
+    programme: str | None = None
+    doc_type: str | None = None
+    call_id: str | None = None
+    language: str | None = None
+
+    def as_dict(self) -> dict[str, str]:
+        return {k: v for k, v in self.model_dump().items() if v}
+
+
+class AskRequest(BaseModel):
+    question: str = Field(description="The question; over max_question_chars it gets a polite refusal.")
+    history: list[Message] = Field(default_factory=list, max_length=MAX_HISTORY)
+    filters: Filters | None = None
+
+
+class ErrorMessage(BaseModel):
+    detail: str
+
+
+class Health(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    loaded: bool
+    status: str = Field(description="starting, loading, building, ready or failed")
+    message: str
+    build_id: str | None = None
+    chunks: int | None = None
+    documents: int | None = None
+    model: str | None = None
+
+
+@dataclass
+class Gate:
+    """At most ``limit`` answers at once and ``queue_size`` waiting; beyond that, an immediate 503."""
+
+    limit: int
+    queue_size: int
+
+    def __post_init__(self) -> None:
+        self.semaphore = asyncio.Semaphore(max(1, self.limit))
+        self.admitted = 0  # running + waiting; only touched on the event loop thread
+
+    def try_enter(self) -> bool:
+        if self.admitted >= max(1, self.limit) + max(0, self.queue_size):
+            return False
+        self.admitted += 1
+        return True
+
+    def leave(self) -> None:
+        self.admitted -= 1
+
+
+def _busy(detail: str) -> JSONResponse:
+    return JSONResponse({"detail": detail}, status_code=503, headers={"Retry-After": "5"})
+
+
+def make_router(backend: Backend, settings: Settings) -> APIRouter:
+    router = APIRouter(prefix="/api", tags=["assistant"])
+    gate = Gate(settings.concurrency_limit, settings.queue_size)
+
+    @router.post(
+        "/ask",
+        response_model=Answer,
+        summary="Answer one question with numbered sources",
+        responses={413: {"model": ErrorMessage}, 503: {"model": ErrorMessage}},
+    )
+    async def ask(request: AskRequest) -> Any:
+        if not gate.try_enter():
+            return _busy(BUSY)
+        try:
+            async with gate.semaphore:
+                assistant = await run_in_threadpool(backend.assistant, LOAD_WAIT_S)
+                if assistant is None:
+                    return _busy(backend.not_ready_message())
+                history = [m.model_dump() for m in request.history]
+                filters = request.filters.as_dict() if request.filters else None
+                answer = await run_in_threadpool(assistant.ask, request.question, history, filters)
+                return answer.to_dict()
+        finally:
+            gate.leave()
+
+    @router.get("/health", response_model=Health, summary="Whether an index is loaded, and which")
+    async def health() -> Any:
+        return backend.health()
+
+    router.gate = gate  # type: ignore[attr-defined]  (tests read how many are admitted)
+    return router
+
+
+def limit_body(app: FastAPI, max_bytes: int = MAX_BODY_BYTES) -> None:
+    """Refuse oversized API bodies before they are read into memory."""
+
+    @app.middleware("http")
+    async def _limit(request: Request, call_next):
+        if request.url.path.startswith("/api/"):
+            length = request.headers.get("content-length")
+            if length and length.isdigit() and int(length) > max_bytes:
+                return JSONResponse(
+                    {"detail": f"The request is too large (over {max_bytes // 1024} KiB)."}, status_code=413
+                )
+        return await call_next(request)
