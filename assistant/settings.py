@@ -93,7 +93,8 @@ class Settings(BaseSettings):
     )
 
     warm_up: bool = Field(
-        True, description="At server start, embed the corpus's sentences in the background so answers are fast."
+        True,
+        description="At server start, embed the corpus's sentences in the background so answers are fast.",
     )
 
     # Optional LLM

@@ -115,7 +115,9 @@ class Backend:
         self._ready.set()
         self._settled.set()
         warm = getattr(assistant, "warm_up", None)
-        if callable(warm) and self.settings.warm_up:  # sentence vectors in the background: answers get faster, none waits for it
+        if (
+            callable(warm) and self.settings.warm_up
+        ):  # sentence vectors in the background: answers get faster, none waits for it
             threading.Thread(target=warm, name="clusterdesk-warm-up", daemon=True).start()
 
     # Serving -----------------------------------------------------------------------------------------------
