@@ -19,6 +19,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
@@ -54,6 +55,7 @@ INSTALL_HINT = "pip install -e '.[llm]'"
 
 MAX_SOURCES = 5
 MAX_TOKENS = 300
+STOP = ["\nQuestion:", "\nSources:"]  # a model that starts a new exchange has finished its answer
 GGUF_NAME = "gemma3-270m-q4_k_m.gguf"
 
 _MARKER_GROUP = re.compile(r"\[(\d{1,2}(?:\s*[,;]\s*\d{1,2})+)\]")
@@ -78,9 +80,14 @@ class Review:
 
     @property
     def reason(self) -> str:
-        shown = "; ".join(self.problems[:2])
-        more = f"; and {len(self.problems) - 2} more" if len(self.problems) > 2 else ""
-        return (shown[:300] + more) or "no reason given"
+        """The kinds of problem, for the notice users see; never the model's words (they may carry a canary)."""
+        return "; ".join(dict.fromkeys(_kind(p) for p in self.problems)) or "no reason given"
+
+
+def _kind(problem: str) -> str:
+    if "is not in the sources cited by" in problem:
+        return "a number or date that its cited source does not hold"
+    return problem.split(":")[0]
 
 
 class LLMAnswerer:
@@ -102,7 +109,7 @@ class LLMAnswerer:
         self.redact_instructions = redact_instructions
 
     @classmethod
-    def from_settings(cls, settings: Any) -> LLMAnswerer:
+    def from_settings(cls, settings: Any, max_tokens: int = MAX_TOKENS) -> LLMAnswerer:
         """The chat model the settings name; a missing package is an LLMError carrying the install hint."""
         backend = settings.llm_backend
         timeout = float(settings.llm_timeout_s)
@@ -114,8 +121,9 @@ class LLMAnswerer:
                 model=settings.llm_model,
                 timeout=timeout,
                 temperature=0,
-                max_tokens=MAX_TOKENS,
+                max_tokens=max_tokens,
                 max_retries=0,
+                extra_body=_server_extras(settings.llm_base_url, max_tokens),
             )
         elif backend == "ollama":
             chat_ollama = _require("langchain_ollama").ChatOllama
@@ -123,12 +131,13 @@ class LLMAnswerer:
                 base_url=re.sub(r"/v1/?$", "", settings.llm_base_url.rstrip("/")),
                 model=settings.llm_model,
                 temperature=0,
-                num_predict=MAX_TOKENS,
+                num_predict=max_tokens,
+                stop=STOP,
                 client_kwargs={"timeout": timeout},
             )
         elif backend == "llamacpp":
             path = settings.llm_model_path or default_model_path()
-            model = LlamaCppChat.load(Path(path))
+            model = LlamaCppChat.load(Path(path), max_tokens=max_tokens)
         else:
             raise LLMError(f"no chat model for llm_backend={backend!r}")
         return cls(model, backend=backend, timeout_s=timeout)
@@ -149,6 +158,7 @@ class LLMAnswerer:
             if review.declined:
                 return _fallback(answer, started, LLM_DECLINED, "")
             if not review.ok:
+                log.info("LLM answer rejected: %s", review.problems)
                 return _fallback(answer, started, LLM_CHECK_FAILED, review.reason)
             return self._phrased(answer, review, started)
         except TimeoutError:
@@ -274,9 +284,31 @@ def review_output(raw: str, sources: dict[int, Chunk], language: str = "en") -> 
     renumbered, cited = renumber(text, {n: redact(chunk) for n, chunk in sources.items()})
     problems += check_answer(renumbered, cited, {c.chunk_id for c in sources.values()}).problems
     problems += _echoed_instructions(renumbered, sources)
+    problems += _degenerate(text, sources)
     if problems:
         return Review(ok=False, text=renumbered, problems=list(dict.fromkeys(problems)))
     return Review(ok=True, text=renumbered, cited=cited)
+
+
+def _degenerate(text: str, sources: dict[int, Chunk]) -> list[str]:
+    """What small models write instead of an answer: the source list echoed back, or one line over and over.
+
+    These pass the figure check (a heading holds no figure), so they are caught by shape.
+    """
+    headings = {" ".join(content_words(f"{c.title} {c.section}")) for c in sources.values()}
+    seen: set[str] = set()
+    for line in (part.strip() for part in text.splitlines()):
+        if not line:
+            continue
+        words = " ".join(content_words(MARKER.sub(" ", line)))
+        if re.match(r"^\[\d{1,2}\]", line) or words in headings:
+            return ["the output repeats the list of sources instead of answering"]
+    for sentence in split_sentences(text):
+        key = " ".join(content_words(MARKER.sub(" ", sentence)))
+        if key and key in seen:
+            return [f"the output repeats itself: {sentence[:80]!r}"]
+        seen.add(key)
+    return []
 
 
 def normalise_output(raw: str) -> str:
@@ -289,7 +321,7 @@ def normalise_output(raw: str) -> str:
 
 def is_refusal(text: str, language: str = "en") -> bool:
     """The model gave the refusal phrase (in any language) instead of an answer."""
-    folded = " ".join(text.lower().split())
+    folded = " ".join(text.lower().replace("’", "'").split())
     heads = {refusal_message(language), *REFUSAL.values()}
     return any(head.split(".")[0].lower() in folded for head in heads)
 
@@ -357,6 +389,14 @@ def _reply_text(reply: Any) -> str:
     return "" if content is None else str(content)
 
 
+def _server_extras(base_url: str, max_tokens: int) -> dict[str, Any] | None:
+    """For self-hosted servers: the length cap under its old name too, since langchain-openai sends only
+    ``max_completion_tokens``, which llama-cpp-python's server ignores (abetlen/llama-cpp-python#1907) and then
+    generates to the end of its context; and stop sequences (OpenAI's newer models reject ``stop``)."""
+    host = urlsplit(base_url).hostname or ""
+    return None if host.endswith("api.openai.com") else {"max_tokens": max_tokens, "stop": STOP}
+
+
 def _require(module: str) -> Any:
     try:
         return importlib.import_module(module)
@@ -400,14 +440,17 @@ class LlamaCppChat(BaseChatModel):
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
 
     @classmethod
-    def load(cls, path: Path, n_ctx: int = 4096, n_threads: int | None = None) -> LlamaCppChat:
+    def load(
+        cls, path: Path, n_ctx: int = 4096, n_threads: int | None = None, max_tokens: int = MAX_TOKENS
+    ) -> LlamaCppChat:
+        """The model in this process; one core is left free by default, since llama.cpp's threads spin-wait and
+        slow down many-fold when another process (the web server, an embedding) takes their core."""
         llama_cpp = _require("llama_cpp")
         if not Path(path).is_file():
             raise LLMError(f"GGUF model not found: {path}")
-        llama = llama_cpp.Llama(
-            model_path=str(path), n_ctx=n_ctx, n_threads=n_threads or os.cpu_count(), verbose=False
-        )
-        return cls(llama=llama)
+        threads = n_threads or max(1, (os.cpu_count() or 2) - 1)
+        llama = llama_cpp.Llama(model_path=str(path), n_ctx=n_ctx, n_threads=threads, verbose=False)
+        return cls(llama=llama, max_tokens=max_tokens)
 
     @property
     def _llm_type(self) -> str:
@@ -430,7 +473,7 @@ class LlamaCppChat(BaseChatModel):
                     messages=[{"role": _role(m), "content": _reply_text(m)} for m in messages],
                     max_tokens=self.max_tokens,
                     temperature=self.temperature,
-                    stop=stop,
+                    stop=stop or STOP,
                 )
                 text = out["choices"][0]["message"]["content"] or ""
             else:
@@ -439,7 +482,7 @@ class LlamaCppChat(BaseChatModel):
                     prompt,
                     max_tokens=self.max_tokens,
                     temperature=self.temperature,
-                    stop=stop or ["\n\n\n", "\nQuestion:", "\nSources:"],
+                    stop=stop or [*STOP, "\n\n\n"],
                 )
                 text = out["choices"][0]["text"] or ""
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text.strip()))])
