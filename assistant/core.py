@@ -6,6 +6,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -49,15 +50,35 @@ SUCCESSOR_QUERY = (
 )
 
 
+@dataclass(frozen=True)
+class _Build:
+    """What answers need from one index build, swapped as a whole so that no answer mixes two builds."""
+
+    reader: Any
+    retriever: HybridRetriever
+    idf: IdfTable
+    calls: list[Any]
+    planted: frozenset[str]
+
+    @classmethod
+    def of(cls, reader: Any, settings: Settings) -> _Build:
+        planted = planted_documents(reader.chunks)
+        trusted = [c for c in reader.chunks if c.doc_id not in planted]
+        return cls(
+            reader,
+            HybridRetriever(reader, settings),
+            IdfTable(trusted),  # what a planted page alone mentions counts as not in the documents
+            calls_from_chunks(trusted),
+            planted,
+        )
+
+
 class Assistant:
     """Answers questions from one index build; ``reload_if_changed`` follows a new build being switched in."""
 
     def __init__(self, reader: Any, settings: Settings | None = None, llm: Any | None = None) -> None:
         self.settings = settings or get_settings()
-        self._reader = reader
-        self._retriever = HybridRetriever(reader, self.settings)
-        self._idf = IdfTable(reader.chunks)
-        self._calls = calls_from_chunks(reader.chunks)
+        self._build = _Build.of(reader, self.settings)
         self._llm = llm
         self._lock = threading.Lock()
 
@@ -77,32 +98,35 @@ class Assistant:
 
     @property
     def reader(self) -> Any:
-        return self._reader
+        return self._build.reader
+
+    @property
+    def _retriever(self) -> HybridRetriever:
+        return self._build.retriever
 
     @property
     def build_id(self) -> str:
-        return str(getattr(self._reader, "build_id", ""))
+        return str(getattr(self._build.reader, "build_id", ""))
 
     def reload_if_changed(self) -> bool:
         """Swap to the newly current build, if one was switched in; answers in flight keep the old one."""
-        is_current = getattr(self._reader, "is_current", None)
+        old = self._build.reader
+        is_current = getattr(old, "is_current", None)
         if is_current is None or is_current():
             return False
         from assistant.index.reader import IndexReader
 
-        reader = IndexReader.open(self._reader.index_dir, self.settings)
+        build = _Build.of(IndexReader.open(old.index_dir, self.settings), self.settings)
         with self._lock:
-            self._reader = reader
-            self._retriever = HybridRetriever(reader, self.settings)
-            self._idf = IdfTable(reader.chunks)
-            self._calls = calls_from_chunks(reader.chunks)
+            self._build = build
         return True
 
     def warm_up(self, limit: int = 20_000, batch: int = 64) -> int:
         """Embed the corpus's quotable sentences once, so answers only embed the question (the query encoder
         caches sentence vectors). Meant for a background thread at server start; returns sentences embedded."""
-        encode = _sentence_encoder(self._reader.embedder)
-        sentences = [text for chunk in self._reader.chunks for _, text in quotable_sentences(chunk)][:limit]
+        reader = self._build.reader
+        encode = _sentence_encoder(reader.embedder)
+        sentences = [text for chunk in reader.chunks for _, text in quotable_sentences(chunk)][:limit]
         sentences.sort(key=len)  # similar lengths batch with little padding
         for start in range(0, len(sentences), batch):
             encode(sentences[start : start + batch])
@@ -125,18 +149,19 @@ class Assistant:
             early.timings["total_ms"] = (time.perf_counter() - started) * 1000
             return early
         with self._lock:
-            reader, retriever, idf = self._reader, self._retriever, self._idf
+            build = self._build
         if _states_company_size(question):
             answer = self.check_eligibility(question, language=language)
             if answer is not None:
                 answer.timings["total_ms"] = (time.perf_counter() - started) * 1000
                 return answer
         standalone = condense(question, history)
-        query = retriever.search_query(standalone, language)
-        retrieval = retriever.retrieve(query, filters=filters)
-        answer = self._compose(question, standalone, query, language, retrieval, reader, idf)
+        query = build.retriever.search_query(standalone, language)
+        retrieval = build.retriever.retrieve(query, filters=filters)
+        answer = self._compose(question, standalone, query, language, retrieval, build)
         if self._llm is not None and not answer.refused:
-            answer = self._llm.rephrase(question, language, answer, retrieval)
+            trusted = [h for h in retrieval.hits if h.chunk.doc_id not in build.planted]
+            answer = self._llm.rephrase(question, language, answer, replace(retrieval, hits=trusted))
         answer.timings.update(retrieval.timings)
         answer.timings["total_ms"] = (time.perf_counter() - started) * 1000
         return answer
@@ -187,15 +212,16 @@ class Assistant:
         query: str,
         language: str,
         retrieval: Retrieval,
-        reader: Any,
-        idf: IdfTable,
+        build: _Build,
     ) -> Answer:
         started = time.perf_counter()
+        reader, idf = build.reader, build.idf
         chunks = [h.chunk for h in retrieval.hits]
         retrieved = [_retrieved(h.chunk, h.score) for h in retrieval.hits]
-        flagged = sorted({c.doc_id for c in chunks if _has_planted_instructions(c)})
+        flagged = sorted({c.doc_id for c in chunks if c.doc_id in build.planted})
+        trusted = [c for c in chunks if c.doc_id not in build.planted]
         today = self.settings.today_or_clock()
-        status = status_answer(standalone, self._calls, reader.chunks, today, asked=question)
+        status = status_answer(standalone, build.calls, reader.chunks, today, asked=question)
         unknown = [] if status else self._unknown_terms(question, language, idf)
         if unknown:
             answer = self._refusal(language, retrieved, query, flagged)
@@ -205,14 +231,14 @@ class Assistant:
             language == "en"
             and not status
             and standalone == question
-            and coverage(question, [f"{c.title} {c.section} {c.text}" for c in chunks[:3]], idf)
+            and coverage(question, [f"{c.title} {c.section} {c.text}" for c in trusted[:3]], idf)
             < self.settings.min_coverage
         ):
             answer = self._refusal(language, retrieved, query, flagged)
             answer.refusal_reason = REFUSAL_REASONS["off_topic"]
             return answer
         focus = question if standalone != question else None
-        scored = self._score(query, retrieval, chunks, reader, idf, focus=focus, language=language)
+        scored = self._score(query, retrieval, chunks, build, focus=focus, language=language)
         evidence = scored[0].score if scored else 0.0
         sentences: list[tuple[str, Chunk]] = []
         answering = [s for s in scored if not is_gap_statement(s.sentence)]
@@ -227,8 +253,8 @@ class Assistant:
                 for s in select(answering, self.settings.max_answer_sentences, self.settings.answer_margin)
             ]
         prefix, prefix_citations, notices = status if status else ([], [], [])
-        if status and not self._open_today(today):
-            extra = self._successor_sentence(reader, idf, {c for _, c in sentences})
+        if status and not _open_on(build.calls, today):
+            extra = self._successor_sentence(build, {c for _, c in sentences})
             sentences += extra
             retrieved += [
                 _retrieved(c, 0.0) for _, c in extra if c.chunk_id not in {r.chunk_id for r in retrieved}
@@ -244,7 +270,7 @@ class Assistant:
         check = check_answer(body, cited, {c.chunk_id for c in cited.values()})
         text = f"{FRAME[language]} {body}" if language in FRAME else body
         if not status:
-            notices = call_notices(self._calls, list(cited.values()), standalone, today)
+            notices = call_notices(build.calls, list(cited.values()), standalone, today)
         answer = Answer(
             text=text,
             citations=citations,
@@ -265,20 +291,21 @@ class Assistant:
         query: str,
         retrieval: Retrieval,
         chunks: list[Chunk],
-        reader: Any,
-        idf: IdfTable,
+        build: _Build,
         focus: str | None,
         language: str = "en",
     ) -> list[Scored]:
+        chunks = [c for c in chunks if c.doc_id not in build.planted]  # a planted document is never quoted
         if not chunks:
             return []
-        vector = retrieval.vector if retrieval.vector is not None else reader.embedder.embed_query(query)
+        embedder = build.reader.embedder
+        vector = retrieval.vector if retrieval.vector is not None else embedder.embed_query(query)
         return score_sentences(
             query,
             vector,
             chunks,
-            _sentence_encoder(reader.embedder),
-            idf,
+            _sentence_encoder(embedder),
+            build.idf,
             focus=focus,
             known_only=language != "en",
         )
@@ -295,14 +322,11 @@ class Assistant:
                     unknown.append(token)
         return list(dict.fromkeys(unknown))
 
-    def _open_today(self, today: date) -> list[Any]:
-        return [r for r in self._calls if status_on(r, today).is_open]
-
-    def _successor_sentence(self, reader: Any, idf: IdfTable, already: set[Chunk]) -> list[tuple[str, Chunk]]:
+    def _successor_sentence(self, build: _Build, already: set[Chunk]) -> list[tuple[str, Chunk]]:
         """When nothing is open, the corpus's best sentence on what replaced these programmes."""
-        retrieval = self._retriever.retrieve(SUCCESSOR_QUERY, k=4)
+        retrieval = build.retriever.retrieve(SUCCESSOR_QUERY, k=4)
         chunks = [h.chunk for h in retrieval.hits]
-        scored = self._score(SUCCESSOR_QUERY, retrieval, chunks, reader, idf, focus=None)
+        scored = self._score(SUCCESSOR_QUERY, retrieval, chunks, build, focus=None)
         for item in scored[:3]:
             if item.chunk not in already and item.score >= self.settings.min_evidence:
                 return [(item.sentence, item.chunk)]
@@ -320,12 +344,15 @@ class Assistant:
         started = time.perf_counter()
         language = language or (detect_language(question) if question else "en")
         with self._lock:
-            reader, retriever = self._reader, self._retriever
+            build = self._build
+        reader, retriever = build.reader, build.retriever
         used: dict[str, Chunk] = {}
 
         def find(query: str, terms: list[str]) -> tuple[Chunk, str] | None:
             hits = [h.chunk for h in retriever.retrieve(query, k=8).hits]
             for chunk in [*hits, *reader.chunks]:
+                if chunk.doc_id in build.planted:
+                    continue
                 quote = supporting_sentence(chunk, terms)
                 if quote is not None:
                     used[chunk.chunk_id] = chunk
@@ -333,7 +360,7 @@ class Assistant:
             return None
 
         today = self.settings.today_or_clock()
-        result = run_self_check(question, find, self._calls, today, profile=profile, scheme=scheme)
+        result = run_self_check(question, find, build.calls, today, profile=profile, scheme=scheme)
         if not result.sentences:
             return None
         numbers: dict[str, int] = {}
@@ -377,6 +404,10 @@ class Assistant:
         )
 
 
+def _open_on(calls: list[Any], today: date) -> list[Any]:
+    return [r for r in calls if status_on(r, today).is_open]
+
+
 def _states_company_size(question: str) -> bool:
     """An eligibility question that gives the company's size: the self-check can conclude something from it."""
     if not detect_eligibility_question(question):
@@ -399,7 +430,15 @@ def _retrieved(chunk: Chunk, score: float) -> RetrievedChunk:
 
 
 def _has_planted_instructions(chunk: Chunk) -> bool:
-    return any(is_instruction_sentence(line) for line in chunk.text.split("\n"))
+    lines = [chunk.title, chunk.section, *chunk.text.split("\n")]
+    return any(is_instruction_sentence(line) for line in lines if line)
+
+
+def planted_documents(chunks: Sequence[Chunk]) -> frozenset[str]:
+    """Documents with a passage addressed to the assistant. Nothing of theirs is quoted or dated: the sentence
+    that gives the order is only the visible part of the attack, and a plain-looking "the deadline is ..." beside
+    it is just as planted."""
+    return frozenset(c.doc_id for c in chunks if _has_planted_instructions(c))
 
 
 def _sentence_encoder(embedder: Any):

@@ -76,6 +76,7 @@ def _summary_table(report: dict[str, Any]) -> None:
     table.add_row("embedded", str(report["embedded"]))
     table.add_row("reused", str(report["reused"]))
     table.add_row("skipped", str(len(report["skipped"])))
+    table.add_row("partly read", str(len(report.get("partial", []))))
     table.add_row("files changed / removed", f"{report['files_changed']} / {report['files_removed']}")
     table.add_row("seconds", f"{report['seconds']:.1f}")
     table.add_row("chunks per second", f"{report['chunks_per_second']:.1f}")
@@ -97,6 +98,13 @@ def _summary_table(report: dict[str, Any]) -> None:
         for item in report["skipped"]:
             skipped.add_row(item["path"], item["reason"])
         console.print(skipped)
+    if report.get("partial"):
+        partial = Table(title="Partly read files (indexed up to a reading limit)")
+        partial.add_column("path")
+        partial.add_column("why")
+        for item in report["partial"]:
+            partial.add_row(item["path"], item["reason"])
+        console.print(partial)
 
 
 def _fail(message: str, code: int, as_json: bool) -> int:

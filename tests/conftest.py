@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -34,12 +36,48 @@ def repo() -> Path:
     return REPO
 
 
-@pytest.fixture(scope="session")
-def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped corpus indexed once per test session with the real packaged model (slow: ~40-90 s)."""
-    from assistant.index.builder import ingest
-    from assistant.settings import Settings
+_INDEX_FIXTURES = ("corpus_index", "real_index")
 
-    index = tmp_path_factory.mktemp("corpus-index")
-    ingest([REPO / "corpus"], Settings(index_dir=index), index_dir=index)
-    return index
+
+def _needs_index(item: pytest.Item) -> bool:
+    return any(name in getattr(item, "fixturenames", ()) for name in _INDEX_FIXTURES)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests over the real index run last, so the rest of the suite runs while it is built."""
+    items.sort(key=_needs_index)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _index_build(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """Start ``ingest.py`` for the real index in the background when a collected test will need it."""
+    if os.environ.get("CLUSTERDESK_TEST_INDEX") or not any(map(_needs_index, request.session.items)):
+        yield None
+        return
+    root = tmp_path_factory.mktemp("real")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    with open(root / "ingest.log", "w", encoding="utf-8") as log:
+        process = subprocess.Popen(
+            [sys.executable, "ingest.py", "--corpus", "corpus", "--index", str(root / "index"), "--json"],
+            cwd=REPO,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        yield root, process
+        if process.poll() is None:
+            process.kill()
+            process.wait(10)
+
+
+@pytest.fixture(scope="session")
+def corpus_index(_index_build) -> Path:
+    """The shipped corpus indexed once per session with the real packaged model (``ingest.py``, ~1 minute,
+    started in the background). Point CLUSTERDESK_TEST_INDEX at a built index to skip the build."""
+    given = os.environ.get("CLUSTERDESK_TEST_INDEX")
+    if given:
+        return Path(given)
+    root, process = _index_build
+    code = process.wait(timeout=900)
+    assert code == 0, (root / "ingest.log").read_text(encoding="utf-8")[-3000:]
+    return root / "index"

@@ -24,6 +24,9 @@ _PATTERNS = [
     r"!\[[^\]]*\]\(\s*https?://",
     r"\b(tell|inform|state)\b.{0,40}\b(users?|readers?|everyone)\b.{0,40}\b(deadline|that)\b",
     r"\bassistant must\b|\bthe (ai|assistant|model|chatbot) (must|should) (say|state|answer|reply|print)\b",
+    r"\b(print|say|include|add|write|append|mention|output|state|repeat|insert|end)\b.{0,60}"
+    r"\b(in|to|at the end of|with) (every|each|all|any) (of your )?(answers?|responses?|replies|outputs?)\b",
+    r"\b(end|finish|begin|start|sign)\b (every|each|all) (of your )?(answers?|responses?|replies)\b",
     # French
     r"\bignore[rz]?\b.{0,40}\b(instructions?|consignes?|règles?)\b",
     r"\b(invite|prompt|instructions?) (système|cachée?s?|secrète?s?)\b",

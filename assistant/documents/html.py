@@ -31,8 +31,10 @@ _DROP_TAGS = (
 )
 _CHROME = re.compile(r"cookie|consent|banner|navbar|menu|breadcrumb|skip-link|social|share", re.I)
 _HIDDEN_STYLE = re.compile(
-    r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0|opacity\s*:\s*0(?:\.0+)?\s*(?:;|$)"
-    r"|color\s*:\s*(?:#fff(?:fff)?|white)\b|left\s*:\s*-\d{3,}px|text-indent\s*:\s*-\d{3,}",
+    r"display\s*:\s*none|visibility\s*:\s*hidden|opacity\s*:\s*0(?:\.0+)?\s*(?:;|!|$)"
+    r"|font-size\s*:\s*0(?:\.0+)?(?:px|pt|em|rem|%)?\s*(?:;|!|$)"
+    r"|(?<![-\w])color\s*:\s*(?:#fff(?:fff)?\b|white\b|transparent\b|rgba?\(\s*255\s*,\s*255\s*,\s*255\b)"
+    r"|left\s*:\s*-\d{3,}px|text-indent\s*:\s*-\d{3,}",
     re.I,
 )
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")

@@ -237,6 +237,7 @@ def load_pdf(
         raise DocumentSkipped("no extractable text: scanned pages need OCR")
     if getattr(result, "truncated", False):
         doc.extra["truncated"] = True
+        doc.extra["pdf_notes"] = list(getattr(result, "notes", []))
     return doc
 
 

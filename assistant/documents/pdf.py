@@ -515,6 +515,7 @@ def _extract(path: Path, max_pages: int, page_chars: int, total_chars: int) -> d
             continue
         if len(text) > page_chars:
             text = text[:page_chars]
+            truncated = True
             notes.append(f"page {number}: text cut at {page_chars:,} characters")
         if total + len(text) > total_chars:
             notes.append(f"stopped before page {number}: the text passed {total_chars:,} characters")
@@ -575,12 +576,17 @@ def _title(reader: Any, notes: list[str]) -> str | None:
     try:
         metadata = reader.metadata
         raw = metadata.title if metadata is not None else None
+        stored = metadata.get("/Title") if raw is not None else None
+        stored = stored.get_object() if hasattr(stored, "get_object") else stored
     except Exception as exc:
         _root_cause(exc)
         notes.append(f"metadata unreadable: {_one_line(str(exc) or type(exc).__name__)}")
         return None
     if raw is None:
         return None
+    if isinstance(stored, bytes) and stored.startswith(b"\xfe\xff"):
+        # UTF-16 that pypdf could not decode (a lone surrogate) would come back as Latin-1 mojibake.
+        raw = stored[2:].decode("utf-16-be", errors="replace")
     title = " ".join(_clean(str(raw)).split())[:300]
     return title or None
 

@@ -76,6 +76,7 @@ class IngestReport:
     full_rebuild: bool = False
     embed_seconds: float = 0.0
     removed_builds: list[str] = field(default_factory=list)
+    partial: list[dict[str, str]] = field(default_factory=list)  # indexed, but only up to a reading limit
 
     @property
     def chunks_per_second(self) -> float:
@@ -160,6 +161,11 @@ def ingest(
         removed = cleanup(index_dir, settings)
         load = _load_corpus(dirs, settings)
         skipped = [{"path": s.path, "reason": s.reason} for s in load.skipped]
+        partial = [
+            {"path": d.path, "reason": "; ".join(d.extra.get("pdf_notes") or []) or "partly read"}
+            for d in load.documents
+            if d.extra.get("truncated")
+        ]
         if not load.documents:
             where = ", ".join(str(d) for d in dirs)
             raise NothingToIndex(f"nothing could be indexed in {where} ({len(skipped)} files skipped)")
@@ -184,6 +190,7 @@ def ingest(
                 new_build=False,
                 model=embedder.name,
                 removed_builds=removed,
+                partial=partial,
             )
 
         chunk = _chunker(settings)
@@ -226,6 +233,7 @@ def ingest(
             full_rebuild=not compatible,
             embed_seconds=round(embed_seconds, 3),
             removed_builds=removed,
+            partial=partial,
         )
 
 

@@ -21,6 +21,7 @@ from assistant.feedback import FeedbackStore, Report, settings_snapshot
 from assistant.settings import Settings
 from assistant.web import api, drafting, render
 from assistant.web.backend import Backend, index_info
+from assistant.web.eligibility_form import add_eligibility_form
 
 log = logging.getLogger(__name__)
 
@@ -303,6 +304,7 @@ def build_blocks(backend: Backend, settings: Settings, store: FeedbackStore) -> 
             reply = gr.Textbox(
                 label="Reply draft: edit before sending", lines=12, buttons=["copy"], elem_id="cd-reply"
             )
+        add_eligibility_form(backend)
 
         private: dict[str, Any] = {"api_visibility": "private"}
         demo.load(page_state, None, [status, programme, doc_type, call_id, timer], queue=False, **private)
