@@ -285,9 +285,30 @@ def review_output(raw: str, sources: dict[int, Chunk], language: str = "en") -> 
     problems += check_answer(renumbered, cited, {c.chunk_id for c in sources.values()}).problems
     problems += _echoed_instructions(renumbered, sources)
     problems += _degenerate(text, sources)
+    problems += _unsupported(renumbered, cited)
     if problems:
         return Review(ok=False, text=renumbered, problems=list(dict.fromkeys(problems)))
     return Review(ok=True, text=renumbered, cited=cited)
+
+
+def _unsupported(text: str, cited: dict[int, Chunk]) -> list[str]:
+    """A cited sentence must say what its sources say: at least half of its words are found in them.
+
+    Markers and figures can be right while the words come from elsewhere (the system prompt, say)."""
+    problems = []
+    for sentence in split_sentences(text):
+        numbers = [int(n) for n in MARKER.findall(sentence)]
+        words = set(content_words(MARKER.sub(" ", sentence)))
+        if not numbers or len(words) < 3:
+            continue
+        found: set[str] = set()
+        for n in numbers:
+            chunk = cited.get(n)
+            if chunk is not None:
+                found.update(content_words(f"{chunk.title} {chunk.section} {chunk.text}"))
+        if len(words & found) < len(words) / 2:
+            problems.append(f"a sentence says what its sources do not: {sentence[:60]!r}")
+    return problems
 
 
 def _degenerate(text: str, sources: dict[int, Chunk]) -> list[str]:

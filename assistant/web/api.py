@@ -16,7 +16,7 @@ import asyncio
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, FastAPI
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
@@ -26,6 +26,7 @@ from assistant.settings import Settings
 from assistant.web.backend import Backend
 
 MAX_BODY_BYTES = 256 * 1024
+MAX_PAGE_BODY_BYTES = 1024 * 1024  # the Gradio page's own requests
 MAX_HISTORY = 40
 LOAD_WAIT_S = 10.0
 BUSY = "The assistant is busy; please try again in a few seconds."
@@ -131,15 +132,50 @@ def make_router(backend: Backend, settings: Settings) -> APIRouter:
     return router
 
 
-def limit_body(app: FastAPI, max_bytes: int = MAX_BODY_BYTES) -> None:
-    """Refuse oversized API bodies before they are read into memory."""
+def limit_body(app: FastAPI, max_bytes: int = MAX_BODY_BYTES, page_bytes: int = MAX_PAGE_BODY_BYTES) -> None:
+    """Refuse oversized bodies on every route (the page's queue too) by counting the bytes as they stream in, so
+    neither a large Content-Length nor a chunked body without one is ever read whole."""
+    app.add_middleware(BodyLimit, api_bytes=max_bytes, page_bytes=page_bytes)
 
-    @app.middleware("http")
-    async def _limit(request: Request, call_next):
-        if request.url.path.startswith("/api/"):
-            length = request.headers.get("content-length")
-            if length and length.isdigit() and int(length) > max_bytes:
-                return JSONResponse(
-                    {"detail": f"The request is too large (over {max_bytes // 1024} KiB)."}, status_code=413
-                )
-        return await call_next(request)
+
+class BodyLimit:
+    """Pure ASGI middleware: a request body is read up to its limit before the app sees it (at most 1 MiB held),
+    and one that passes the limit gets 413 with a JSON message instead."""
+
+    def __init__(self, app: Any, api_bytes: int, page_bytes: int) -> None:
+        self.app, self.api_bytes, self.page_bytes = app, api_bytes, page_bytes
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope.get("method") not in ("POST", "PUT", "PATCH"):
+            await self.app(scope, receive, send)
+            return
+        limit = self.api_bytes if scope.get("path", "").startswith("/api/") else self.page_bytes
+        length = dict(scope.get("headers") or []).get(b"content-length", b"")
+        if length.isdigit() and int(length) > limit:
+            await _too_large(scope, receive, send, limit)
+            return
+        messages: list[dict] = []
+        size = 0
+        while True:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":
+                break
+            size += len(message.get("body", b""))
+            if size > limit:
+                await _too_large(scope, receive, send, limit)
+                return
+            if not message.get("more_body", False):
+                break
+
+        async def replay() -> dict:
+            return messages.pop(0) if messages else await receive()
+
+        await self.app(scope, replay, send)
+
+
+async def _too_large(scope: dict, receive: Any, send: Any, limit: int) -> None:
+    response = JSONResponse(
+        {"detail": f"The request is too large (over {limit // 1024} KiB)."}, status_code=413
+    )
+    await response(scope, receive, send)

@@ -338,11 +338,6 @@ def test_the_model_never_sees_a_planted_document(built, reader: IndexReader) -> 
         assert figure not in given
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 8: llm.review_output checks markers and figures but not that a cited sentence says what its "
-    "source says, so system-prompt sentences with [1] markers pass; fix in assistant/answering/llm.py",
-)
 def test_a_model_that_cites_its_system_prompt_is_not_shown(built, reader: IndexReader) -> None:
     assistant = _with_llm(built, reader, CitingLeaker())
     answer = assistant.ask("What is the maximum voucher per SME?")

@@ -351,11 +351,6 @@ def _chunked(size: int) -> Iterator[bytes]:
     yield b'"}'
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 8: api.limit_body only reads Content-Length; a chunked body is read whole (and echoed in "
-    "the 422); fix in assistant/web/api.py by counting the bytes of the stream",
-)
 def test_an_oversized_chunked_body_gets_413_too(site: Site) -> None:
     r = httpx.post(
         f"{site.url}/api/ask",
@@ -366,11 +361,6 @@ def test_an_oversized_chunked_body_gets_413_too(site: Site) -> None:
     assert r.status_code == 413 and len(r.content) < 10_000
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 8: bodies to the Gradio routes (/gradio_api/queue/join, /gradio_api/run) have no size "
-    "limit; fix in assistant/web/api.py limit_body (every POST, not only /api/)",
-)
 def test_an_oversized_body_to_the_page_queue_gets_413(site: Site) -> None:
     body = {"data": ["x" * (4 * 2**20)], "fn_index": 0, "session_hash": "hardening", "trigger_id": 1}
     r = httpx.post(f"{site.url}/gradio_api/queue/join", json=body, timeout=30)
