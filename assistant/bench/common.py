@@ -80,16 +80,16 @@ class BenchConfig:
         if quick:
             base.update(
                 sizes=[10_000],
-                questions=48,
-                scale_questions=48,
+                questions=32,
+                scale_questions=32,
                 reps=1,
-                cold_questions=16,
-                encoder_items=16,
-                load_seconds=5.0,
+                cold_questions=12,
+                encoder_items=12,
+                load_seconds=4.0,
                 load_questions=16,
                 startup_reps=1,
                 chroma_sizes=[],
-                ingest_sample=6,
+                ingest_sample=8,
                 seed_index=_settings_index(),
             )
         base.update({k: v for k, v in overrides.items() if v is not None})

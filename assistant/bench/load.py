@@ -246,7 +246,8 @@ def run(cfg: BenchConfig, index_dir: Path, work: Path, questions: list[str]) -> 
             out["gradio"] = {"status": "error", "reason": str(exc)}
         else:
             out["gradio"] = steady(app.port, chat.ask, questions, cfg.load_clients, cfg.load_seconds)
-            out["gradio_overload"] = overload(app.port, chat.ask, questions, admitted, short)
+            if not cfg.quick:
+                out["gradio_overload"] = overload(app.port, chat.ask, questions, admitted, short)
         out["scaling_1_to_n"] = ratio(out["api"]["answers_per_s"], single["answers_per_s"])
         out["app_alive_after"] = app.process is not None and app.process.poll() is None
     out["loadavg"] = [before, loadavg()]
