@@ -253,6 +253,8 @@ class Assistant:
                 for s in select(answering, self.settings.max_answer_sentences, self.settings.answer_margin)
             ]
         prefix, prefix_citations, notices = status if status else ([], [], [])
+        if prefix:  # the dated status leads; two quoted sentences of context are enough after it
+            sentences = sentences[:2]
         if status and not _open_on(build.calls, today):
             extra = self._successor_sentence(build, {c for _, c in sentences})
             sentences += extra
