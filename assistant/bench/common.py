@@ -85,7 +85,7 @@ class BenchConfig:
                 reps=1,
                 cold_questions=12,
                 encoder_items=12,
-                load_seconds=4.0,
+                load_seconds=3.0,
                 load_questions=16,
                 startup_reps=1,
                 chroma_sizes=[],

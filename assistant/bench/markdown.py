@@ -63,9 +63,10 @@ def render(results: dict[str, Any], checks: list[dict[str, Any]]) -> str:
         "# Performance",
         "",
         f"Measured by `{meta.get('command', 'python -m assistant bench')}` on {meta.get('started', '?')} "
-        f"({meta.get('mode', '?')} run, {fmt(meta.get('duration_s'), 0)} s). Regenerate with `make bench` "
-        "(full, under 15 minutes) or `python -m assistant bench --quick` (under 2 minutes); the numbers below "
-        "are this file's JSON twin, `docs/performance.json`.",
+        f"({meta.get('mode', '?')} run, {fmt(meta.get('duration_s'), 0)} s in all). Regenerate with `make bench` "
+        "(full) or `python -m assistant bench --quick` (shipped corpus and 10k chunks, fewer repetitions, a "
+        "sample of the corpus for the ingest ratio); every number below is also in the JSON twin, "
+        "`docs/performance.json`. How the corpus could grow beyond these sizes: `docs/SCALING.md`.",
         "",
         "Every latency is a median (p50) and a 95th percentile over many samples; every comparison is a ratio of "
         "two things measured in the same run, interleaved where possible. The machine is shared with other "
@@ -78,7 +79,12 @@ def render(results: dict[str, Any], checks: list[dict[str, Any]]) -> str:
     lines += table(
         ["what", "target", "measured", "met"],
         [
-            [c["name"], c["target"], f"{fmt(c['value'], 3)} {c['unit']}".strip(), _met(c["met"])]
+            [
+                c["name"],
+                c["target"],
+                f"{fmt(c['value'], c.get('digits', 3))} {c['unit']}".strip(),
+                _met(c["met"]),
+            ]
             for c in checks
         ],
     )
@@ -225,6 +231,7 @@ def _queries(s: dict[str, Any] | None) -> list[str]:
         [
             "index",
             "chunks",
+            "questions x retrieval passes",
             "retrieval",
             "answer, cold",
             "answer, warm",
@@ -325,6 +332,10 @@ def _encoders(s: dict[str, Any] | None) -> list[str]:
             [
                 "cosine to torch: min / p5 / median",
                 f"{cos.get('min')} / {cos.get('p05')} / {cos.get('median')}",
+            ],
+            [
+                f"questions below {s.get('min_cosine_target')}",
+                f"{cos.get('below_target')} (the lowest: {cos.get('worst_question')!r})",
             ],
         ],
     )

@@ -19,9 +19,11 @@ def _get(data: Any, *path: Any) -> Any:
     return data
 
 
-def _target(name: str, target: str, value: Any, unit: str, test: Callable[[Any], bool]) -> dict[str, Any]:
+def _target(
+    name: str, target: str, value: Any, unit: str, test: Callable[[Any], bool], digits: int = 3
+) -> dict[str, Any]:
     met = None if value is None else bool(test(value))
-    return {"name": name, "target": target, "value": value, "unit": unit, "met": met}
+    return {"name": name, "target": target, "value": value, "unit": unit, "met": met, "digits": digits}
 
 
 def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
@@ -109,6 +111,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             _get(enc, "cosine", "min"),
             "",
             lambda v: v >= 0.999,
+            digits=5,
         )
     )
     rows.append(
