@@ -19,8 +19,8 @@ from pydantic import ConfigDict, Field
 from assistant.documents.model import Chunk
 from assistant.eligibility.countries import find_countries
 from assistant.glossary import english_terms
+from assistant.index.store import FILTER_KEYS
 
-FILTER_KEYS = ("doc_type", "programme", "call_id", "language", "doc_id")
 _IDENTIFIER = re.compile(r"\b[A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)+\b|\b[A-Z][A-Z0-9]{2,}[a-z]*[A-Z0-9]*\b")
 _WORDS = re.compile(r"[a-z0-9]+")
 
@@ -51,19 +51,6 @@ def identifiers(text: str) -> list[str]:
 
 def _id_key(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.lower()).replace("innosup01", "innosup1")
-
-
-def matches_filters(chunk: Chunk, filters: dict[str, str] | None) -> bool:
-    for key, value in (filters or {}).items():
-        if not value:
-            continue
-        wanted = str(value).lower()
-        if key == "call_id":
-            if _id_key(wanted) not in {_id_key(c) for c in chunk.call_ids}:
-                return False
-        elif str(getattr(chunk, key, "")).lower() != wanted:
-            return False
-    return True
 
 
 def _shingles(text: str) -> set[str]:
@@ -108,7 +95,7 @@ class HybridRetriever:
             lexical = self.reader.lexical_filtered(query, n, filters)
             timings["lexical_ms"] = (time.perf_counter() - started) * 1000
         started = time.perf_counter()
-        hits = self._fuse(query, dense, lexical, filters)
+        hits = self._fuse(query, dense, lexical)
         timings["fuse_ms"] = (time.perf_counter() - started) * 1000
         return Retrieval(query=query, hits=hits[:k], timings=timings, vector=vector)
 
@@ -117,20 +104,19 @@ class HybridRetriever:
         query: str,
         dense: list[tuple[str, float]],
         lexical: list[tuple[str, float]],
-        filters: dict[str, str],
     ) -> list[Hit]:
         rrf_k = self.settings.rrf_k
         hits: dict[str, Hit] = {}
         for rank, (chunk_id, score) in enumerate(dense):
             chunk = self.reader.get(chunk_id)
-            if chunk is None or not matches_filters(chunk, filters):
+            if chunk is None:
                 continue
             hit = hits.setdefault(chunk_id, Hit(chunk=chunk, score=0.0))
             hit.dense_rank, hit.dense_score = rank, float(score)
             hit.score += 1.0 / (rrf_k + rank + 1)
         for rank, (chunk_id, _score) in enumerate(lexical):
             chunk = self.reader.get(chunk_id)
-            if chunk is None or not matches_filters(chunk, filters):
+            if chunk is None:
                 continue
             hit = hits.setdefault(chunk_id, Hit(chunk=chunk, score=0.0))
             hit.lexical_rank = rank
