@@ -35,11 +35,16 @@ def skip_reason(path: Path, **overrides: float) -> str:
 
 def worker_pids() -> set[int]:
     """The reader processes this test process runs, busy or idle."""
-    return {
-        child.pid
-        for child in psutil.Process().children()
-        if any("assistant.documents.pdf" in part for part in child.cmdline())
-    }
+    pids = set()
+    for child in psutil.Process().children():
+        try:
+            if child.status() != psutil.STATUS_ZOMBIE and any(
+                "assistant.documents.pdf" in part for part in child.cmdline()
+            ):
+                pids.add(child.pid)
+        except (psutil.NoSuchProcess, psutil.ZombieProcess, psutil.AccessDenied):
+            continue  # another fixture's process that has just exited
+    return pids
 
 
 @pytest.fixture(autouse=True, scope="module")

@@ -14,16 +14,13 @@ from tests.web.servers import RealApp
 
 pytestmark = pytest.mark.slow
 
-START_CPU_S = (
-    8.0  # from `python app.py` to a first answer; about 5 s of wall time on an idle two-core machine
-)
 HANG_S = 90.0
 
 
-def test_starts_quickly(real_app: RealApp) -> None:
-    """CPU time is the measure: wall time only says how busy the machine's other jobs were."""
+def test_starts_and_answers(real_app: RealApp) -> None:
+    """A liveness check, not a speed target: start-up time is measured by `make bench` (docs/PERFORMANCE.md)."""
     print(f"app.py answered after {real_app.started_s:.1f} s ({real_app.cpu_s:.1f} s of CPU)")
-    assert real_app.cpu_s < START_CPU_S
+    assert real_app.process.poll() is None
     assert real_app.started_s < HANG_S
 
 
