@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.answering.answer import Answer, Citation, RetrievedChunk
+from assistant.answering.answerability import REASONS, asks_for_personal_data, unanswered
 from assistant.answering.citations import check_answer, make_citation
 from assistant.answering.extractive import (
     IdfTable,
@@ -19,6 +20,7 @@ from assistant.answering.extractive import (
     content_words,
     coverage,
     is_gap_statement,
+    question_parts,
     quotable_sentences,
     score_sentences,
     select,
@@ -39,7 +41,8 @@ from assistant.calls import calls_from_chunks, status_on
 from assistant.conversation import condense
 from assistant.documents.model import Chunk
 from assistant.documents.sentences import split_sentences
-from assistant.eligibility import detect_eligibility_question, parse_profile
+from assistant.eligibility import asks_about_country_eligibility, detect_eligibility_question, parse_profile
+from assistant.glossary import GLOSSARY, fold
 from assistant.retrieval import HybridRetriever, Retrieval
 from assistant.settings import Settings, get_settings
 
@@ -150,7 +153,7 @@ class Assistant:
             return early
         with self._lock:
             build = self._build
-        if _states_company_size(question):
+        if _self_check_applies(question):
             answer = self.check_eligibility(question, language=language)
             if answer is not None:
                 answer.timings["total_ms"] = (time.perf_counter() - started) * 1000
@@ -194,6 +197,13 @@ class Assistant:
                 text=template.format(n=len(question), limit=limit),
                 refused=True,
                 refusal_reason=REFUSAL_REASONS["too_long"],
+                language=language,
+            )
+        if asks_for_personal_data(question):
+            return Answer(
+                text=refusal_message(language),
+                refused=True,
+                refusal_reason=REASONS["personal_data"],
                 language=language,
             )
         if looks_like_injection(question):
@@ -240,6 +250,14 @@ class Assistant:
         focus = question if standalone != question else None
         scored = self._score(query, retrieval, chunks, build, focus=focus, language=language)
         evidence = scored[0].score if scored else 0.0
+        neighbouring = (
+            None if status else unanswered(query, scored, language, follow_up=standalone != question)
+        )
+        if neighbouring is not None:
+            answer = self._refusal(language, retrieved, query, flagged)
+            answer.refusal_reason = REASONS[neighbouring]
+            answer.timings["evidence"] = round(evidence, 4)
+            return answer
         sentences: list[tuple[str, Chunk]] = []
         answering = [s for s in scored if not is_gap_statement(s.sentence)]
         gap_margin = 0.15 if answering and answering[0] is not scored[0] else 1.0
@@ -248,10 +266,11 @@ class Assistant:
             and answering
             and answering[0].score >= max(self.settings.min_evidence, evidence - gap_margin)
         ):
-            sentences = [
-                (s.sentence, s.chunk)
-                for s in select(answering, self.settings.max_answer_sentences, self.settings.answer_margin)
-            ]
+            parts = self._part_answers(question, retrieval, chunks, build, language) if not focus else []
+            chosen = select(
+                answering, self.settings.max_answer_sentences, self.settings.answer_margin, required=parts
+            )
+            sentences = [(s.sentence, s.chunk) for s in chosen]
         prefix, prefix_citations, notices = status if status else ([], [], [])
         if prefix:  # the dated status leads; two quoted sentences of context are enough after it
             sentences = sentences[:2]
@@ -312,16 +331,43 @@ class Assistant:
             known_only=language != "en",
         )
 
+    def _part_answers(
+        self, question: str, retrieval: Retrieval, chunks: list[Chunk], build: _Build, language: str
+    ) -> list[Scored]:
+        """The best sentence for each part of a many-part question, so that the answer does not stop at the
+        part whose words dominate the whole."""
+        parts = question_parts(question)
+        if len(parts) < 2:
+            return []
+        encode = _sentence_encoder(build.reader.embedder)
+        ranked = []
+        for part, vector in zip(parts, encode(parts), strict=True):
+            scored = self._score(part, replace(retrieval, vector=vector), chunks, build, None, language)
+            ranked.append([s for s in scored if not is_gap_statement(s.sentence)])
+        best: list[Scored] = []
+        taken: set[tuple[str, int]] = set()
+        # Parts whose answer is clearest choose first; no two parts answer with the same sentence.
+        for answering in sorted(ranked, key=lambda a: a[0].score if a else 0.0, reverse=True):
+            for candidate in answering:
+                if candidate.score < self.settings.min_evidence:
+                    break
+                if (candidate.chunk.chunk_id, candidate.index) not in taken:
+                    taken.add((candidate.chunk.chunk_id, candidate.index))
+                    best.append(candidate)
+                    break
+        return best
+
     def _unknown_terms(self, question: str, language: str, idf: IdfTable) -> list[str]:
-        """Future years, years and (in English) names and acronyms that no passage mentions: the documents
-        cannot speak about them, whatever else the question shares with them."""
+        """Future years, years, names and acronyms that no passage mentions: the documents cannot speak about
+        them, whatever else the question shares with them."""
         this_year = self.settings.today_or_clock().year
         unknown = [y for y in YEAR.findall(question) if idf.df.get(y, 0) == 0 or int(y) > this_year]
-        if language == "en":
-            for token in NAME.findall(question):
-                words = content_words(token)
-                if words and all(idf.df.get(w, 0) == 0 for w in words):
-                    unknown.append(token)
+        for token in NAME.findall(question):
+            if language != "en" and fold(token) in GLOSSARY:
+                continue  # "KMU", "PME": the question's language's word for a term the corpus has
+            words = content_words(token)
+            if words and all(idf.df.get(w, 0) == 0 for w in words):
+                unknown.append(token)
         return list(dict.fromkeys(unknown))
 
     def _successor_sentence(self, build: _Build, already: set[Chunk]) -> list[tuple[str, Chunk]]:
@@ -410,8 +456,11 @@ def _open_on(calls: list[Any], today: date) -> list[Any]:
     return [r for r in calls if status_on(r, today).is_open]
 
 
-def _states_company_size(question: str) -> bool:
-    """An eligibility question that gives the company's size: the self-check can conclude something from it."""
+def _self_check_applies(question: str) -> bool:
+    """An eligibility question that gives the company's size, or its country and a scheme: the self-check can
+    conclude something from either."""
+    if asks_about_country_eligibility(question):
+        return True
     if not detect_eligibility_question(question):
         return False
     profile = parse_profile(question)

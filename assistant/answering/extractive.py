@@ -13,8 +13,10 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
+import snowballstemmer
 
 from assistant.answering.guard import is_instruction_sentence
 from assistant.documents.model import Chunk
@@ -196,21 +198,30 @@ _CANONICAL = {
 }
 
 
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=200_000)
+def _stem(token: str) -> str:
+    if token[0].isdigit():
+        return token
+    singular = token[:-1] if len(token) > 4 and token.endswith("s") and not token.endswith("ss") else token
+    token = _CANONICAL.get(token) or _CANONICAL.get(singular) or token
+    return _STEMMER.stemWord(token)
+
+
 def content_words(text: str) -> list[str]:
-    """Lower-case, accent-free words of weight: no stopwords, plural 's' folded."""
-    words = []
-    for token in _TOKEN.findall(fold(text)):
-        if token in _STOP or token in _FILLER or len(token) < 2:
-            continue
-        if len(token) > 4 and token.endswith("s") and not token.endswith("ss"):
-            token = token[:-1]
-        words.append(_CANONICAL.get(token, token))
-    return words
+    """Lower-case, accent-free word stems of weight, no stopwords: "applies" and "applied" meet."""
+    return [
+        _stem(token)
+        for token in _TOKEN.findall(fold(text))
+        if token not in _STOP and token not in _FILLER and len(token) >= 2
+    ]
 
 
 _GAP = re.compile(
     r"\b(do(?:es)? not (?:give|say|state|list|mention|publish|specify|confirm|name|report|show|document|cover|"
-    r"include|explain|announce)|did not (?:give|say|publish|state)|(?:is|are|was|were) not (?:given|published|stated|"
+    r"explain|announce)|(?:sources?|copy|copies|documents?) do(?:es)? not include|did not (?:give|say|publish|state)|(?:is|are|was|were) not (?:given|published|stated|"
     r"confirmed|known|available|documented|covered)|could not be read|gives? no |no (?:stored |published )?source "
     r"(?:gives|says|states))",
     re.IGNORECASE,
@@ -233,12 +244,33 @@ def answer_type(question: str) -> str | None:
         return "money"
     if re.search(r"\b(what percentage|what share|what proportion|percent|%)\b", q):
         return "percent"
-    if re.search(r"\b(how many|number of|how long)\b", q):
+    if re.search(r"\b(how many|number of|how long|how big|how large|what size)\b", q):
         return "number"
     return None
 
 
 _TYPE_PATTERN = {"date": DATE, "money": MONEY, "percent": PERCENT, "number": NUMBER}
+
+_NEXT_PART = re.compile(
+    r"\?\s+(?=\S)|[,;]?\s+and\s+(?:with\s+)?(?=(?:who|whom|which|what|when|where|why|how|is|are|was|were|did|does"
+    r"|do|can|since)\b)",
+    re.IGNORECASE,
+)
+_CAPITALISED = re.compile(r"[A-Z][\w.+-]*")
+
+
+def question_parts(question: str) -> list[str]:
+    """The separate questions in one ("Which sector was NEPTUNE in and which countries were involved?"),
+    each carrying the names of the whole so that "which countries were involved" still means NEPTUNE's."""
+    parts = [p.strip(" ?,;") for p in _NEXT_PART.split(question) if len(p.split()) >= 2]
+    if len(parts) < 2:
+        return [question]
+    names = [
+        name.rstrip(".")
+        for name in _CAPITALISED.findall(question)
+        if name.lower() not in _STOP and name.lower() not in _FILLER
+    ]
+    return [" ".join([part, *[n for n in dict.fromkeys(names) if n not in part]]) for part in parts]
 
 
 @dataclass
@@ -381,12 +413,18 @@ def _redundant(candidate: Scored, chosen: list[Scored]) -> bool:
     return False
 
 
-def select(scored: list[Scored], max_sentences: int, margin: float = 0.1) -> list[Scored]:
-    """The best sentence, then others nearly as good that add something, in reading order per source."""
+def select(
+    scored: list[Scored], max_sentences: int, margin: float = 0.1, required: Sequence[Scored] = ()
+) -> list[Scored]:
+    """The best sentence, the best answer to each part of a many-part question, then others nearly as good
+    that add something; in reading order per source."""
     if not scored:
         return []
     best = scored[0]
     chosen = [best]
+    for part_best in required:
+        if len(chosen) < max_sentences and not _redundant(part_best, chosen):
+            chosen.append(part_best)
     for candidate in scored[1:]:
         if len(chosen) >= max_sentences:
             break

@@ -55,7 +55,9 @@ def run_self_check(
     profile = profile or parse_profile(question)
     result = check(profile, scheme or detect_scheme(question), calls=calls, today=today)
     answer = SelfCheckAnswer(missing=list(result.missing), result=result)
-    for kind, limit in SHOWN:
+    sized = any(v is not None for v in (profile.headcount, profile.turnover, profile.balance_sheet))
+    shown_kinds = SHOWN if sized or not profile.country else sorted(SHOWN, key=lambda k: k[0] != "country")
+    for kind, limit in shown_kinds:
         shown = 0
         for finding in result.by_kind(kind):
             if shown >= limit:

@@ -152,6 +152,21 @@ def category_findings(result: CategoryResult, aggregated: bool, profile: Company
                 code=f"category.{c.category.value}",
             )
         )
+        smaller = {Category.SMALL: Category.MICRO, Category.MEDIUM: Category.SMALL}.get(result.category)
+        if smaller is not None and result.headcount is not None:
+            below = CEILING_OF[smaller]
+            if result.headcount >= below.staff_below:  # "we just hired our 50th employee: still small?"
+                query, terms = _ceiling_support(below)
+                findings.append(
+                    Finding(
+                        "category",
+                        f"With {format_count(result.headcount)} staff, your company is not {below.article}: "
+                        f"{below.article} has fewer than {below.staff_below} staff.",
+                        query,
+                        terms,
+                        code=f"category.not.{below.category.value}",
+                    )
+                )
         findings += _either_or(c, result)
         return findings
     if result.category is Category.NOT_SME:

@@ -90,6 +90,11 @@ _HEADCOUNT_LABEL = re.compile(
     rf"(?!\s*(?:%|{MULTIPLIER}{_END}|{CURRENCY}|[.,]\d))",
     re.IGNORECASE,
 )
+_HEADCOUNT_ORDINAL = re.compile(  # "we just hired our 50th employee": the headcount is now 50
+    r"(?P<num>\d{1,6})(?:st|nd|rd|th)\s+(?:full[- ]time\s+|new\s+)?"
+    r"(?:employee|staff\s+member|hire|worker|team\s+member|person)\b",
+    re.IGNORECASE,
+)
 _PERCENT = re.compile(
     rf"(?P<num>{NUMBER})\s*(?:%|percent|per\s*cent|prozent|procent\w*|por\s+ciento|per\s+cento|pour\s*cent)",
     re.IGNORECASE,
@@ -232,7 +237,7 @@ def find_quantities(text: str) -> list[Quantity]:
         if value is not None:
             found.append(Quantity("percent", value, match.start(), match.end(), match.group(0)))
             taken.append(match.span())
-    for pattern in (_HEADCOUNT_AFTER, _HEADCOUNT_BEFORE, _HEADCOUNT_LABEL):
+    for pattern in (_HEADCOUNT_ORDINAL, _HEADCOUNT_AFTER, _HEADCOUNT_BEFORE, _HEADCOUNT_LABEL):
         for match in pattern.finditer(text):
             span = match.span("num")
             if _overlaps(*span, taken):

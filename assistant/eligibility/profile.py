@@ -410,6 +410,23 @@ def _has_facts(profile: CompanyProfile) -> bool:
     return any(v is not None for v in figures) or bool(profile.holdings) or bool(profile.unclear)
 
 
+_TAKE_PART = re.compile(
+    r"eligib\w*|take\s+part|participat\w*|\bjoin\b|\bapply\b|\ballowed\b|\bpossible\b|"
+    r"\b(?:can|could|may)\s+(?:it|they|he|she|we|i)\s+(?:do|be|get|use)\b|\bwhether\s+(?:it|they|we|i)\s+can\b",
+    re.IGNORECASE,
+)
+
+
+def asks_about_country_eligibility(text: str) -> bool:
+    """ "Is a Serbian SME eligible for both INNOSUP-1 and ClusterXchange?": a country and a scheme are enough for
+    the self-check to conclude on the country, even when nothing is said about the company's size."""
+    if not text or not any(p.search(text) for p in _SCHEME_WORDS.values()):
+        return False
+    if not _TAKE_PART.search(text):
+        return False
+    return parse_profile(text).country is not None
+
+
 def detect_eligibility_question(text: str) -> bool:
     """Whether a message asks about eligibility and gives facts about the company to check it with.
 

@@ -315,3 +315,12 @@ def test_declared_linked_enterprise_from_a_form_is_added_in_full() -> None:
     assert result.ownership == "linked"
     assert result.category == "medium"  # 120 staff, EUR 33 million
     assert result.provisional is False
+
+
+def test_a_company_at_a_smaller_category_s_staff_ceiling_is_told_why_it_is_not_in_it() -> None:
+    result = check(
+        parse_profile("We have 50 staff and EUR 6 million turnover. Are we still a small enterprise?"), None
+    )
+    assert result.category == "medium"
+    assert "fewer than 50 staff" in finding(result, "category.not.small").text
+    assert "category.not.micro" not in codes(result)

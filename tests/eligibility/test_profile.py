@@ -7,6 +7,7 @@ import pytest
 from assistant.eligibility.numbers import Money
 from assistant.eligibility.profile import (
     CompanyProfile,
+    asks_about_country_eligibility,
     detect_eligibility_question,
     detect_scheme,
     normalise_scheme,
@@ -233,3 +234,34 @@ def test_form_declared_relation() -> None:
         {"holdings": [{"relation": "linked", "headcount": 100, "turnover": 30e6}]}
     )
     assert profile.holdings[0].declared == "linked"
+
+
+def test_an_ordinal_hire_gives_the_headcount() -> None:
+    profile = parse_profile(
+        "We just hired our 50th employee (turnover EUR 6M). Are we still a small enterprise?"
+    )
+    assert profile.headcount == 50 and profile.turnover == Money(6 * M)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Is a Serbian SME eligible for both INNOSUP-1 and ClusterXchange?",
+        "An Israeli start-up asks whether it can do INNOSUP-1 and ClusterXchange.",
+        "A Ukrainian SME, 12 staff, cluster member: ClusterXchange and INNOSUP open calls possible?",
+    ],
+)
+def test_a_country_and_a_scheme_make_an_eligibility_question(text: str) -> None:
+    assert asks_about_country_eligibility(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We already visited a cluster in Italy via ClusterXchange. Can we go again to Spain?",
+        "Is a Serbian SME eligible?",  # no scheme named: the ordinary answer path takes it
+        "How many INNOSUP-1 projects were coordinated from Germany?",
+    ],
+)
+def test_a_country_alone_is_not_an_eligibility_question(text: str) -> None:
+    assert not asks_about_country_eligibility(text)
