@@ -158,7 +158,9 @@ class Assistant:
             if answer is not None:
                 answer.timings["total_ms"] = (time.perf_counter() - started) * 1000
                 return answer
-        standalone = condense(question, history)
+        standalone = (
+            self._llm.condense(question, history) if self._llm is not None else condense(question, history)
+        )
         query = build.retriever.search_query(standalone, language)
         retrieval = build.retriever.retrieve(query, filters=filters)
         answer = self._compose(question, standalone, query, language, retrieval, build)

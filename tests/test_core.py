@@ -87,3 +87,20 @@ def test_stream_ends_with_the_full_answer(assistant):
     parts = list(assistant.stream("How long does an exchange visit last?"))
     assert parts[-1].text == assistant.ask("How long does an exchange visit last?").text
     assert len(parts) >= 2
+
+
+def test_a_configured_llm_rewrites_the_follow_up(assistant):
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    from assistant.answering.llm import LLMAnswerer
+
+    rewritten = "What is the second-stage deadline of ALPHA-01-2019?"
+    model = FakeListChatModel(responses=[rewritten, "The second-stage deadline was 8 September 2020 [1]."])
+    with_llm = Assistant(assistant.reader, assistant.settings, llm=LLMAnswerer(model, backend="fake"))
+    history = [
+        {"role": "user", "content": "What is the first-stage deadline of ALPHA-01-2019?"},
+        {"role": "assistant", "content": "The first-stage deadline of ALPHA-01-2019 was 2 April 2020 [1]."},
+    ]
+    answer = with_llm.ask("And the second stage?", history=history)
+    assert answer.query == rewritten
+    assert "8 September 2020" in answer.text
