@@ -12,7 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from assistant.answering.answer import Answer, Citation, RetrievedChunk
-from assistant.answering.answerability import REASONS, asks_for_personal_data, unanswered
+from assistant.answering.answerability import (
+    REASONS,
+    asks_for_legal_action,
+    asks_for_personal_data,
+    unanswered,
+)
 from assistant.answering.citations import check_answer, make_citation
 from assistant.answering.extractive import (
     IdfTable,
@@ -201,13 +206,17 @@ class Assistant:
                 refusal_reason=REFUSAL_REASONS["too_long"],
                 language=language,
             )
-        if asks_for_personal_data(question):
-            return Answer(
-                text=refusal_message(language),
-                refused=True,
-                refusal_reason=REASONS["personal_data"],
-                language=language,
-            )
+        for reason, asks in (
+            ("personal_data", asks_for_personal_data),
+            ("legal_advice", asks_for_legal_action),
+        ):
+            if asks(question):
+                return Answer(
+                    text=refusal_message(language),
+                    refused=True,
+                    refusal_reason=REASONS[reason],
+                    language=language,
+                )
         if looks_like_injection(question):
             return Answer(
                 text=off_limits_message(language),

@@ -51,12 +51,19 @@ _PERSONAL_DATA = re.compile(
     re.IGNORECASE,
 )
 
+_LEGAL_ACTION = re.compile(
+    r"\b(?:sue|suing|lawsuit|litigat\w*|legal\s+action|take\s+\w+\s+to\s+court|which\s+court|"
+    r"verklagen|klagen|poursuivre\s+en\s+justice|pozwa\w*|demandar)\b",
+    re.IGNORECASE,
+)
+
 REASONS = {
     "gap": "the documents say this detail is not published",
     "other_year": "the passages found speak of another year",
     "other_programme": "the passages found speak of another programme",
     "no_figure": "the question asks for a figure that no passage found gives",
     "personal_data": "the question asks for someone's personal contact details",
+    "legal_advice": "the question asks for advice on a legal dispute",
 }
 
 
@@ -73,6 +80,11 @@ def asks_only_for_figures(question: str) -> bool:
     """Every part of the question asks for a date, an amount or a count ("how big was it and who led it?"
     also asks for a name, which a sentence without a figure can answer)."""
     return all(answer_type(part) is not None for part in question_parts(question))
+
+
+def asks_for_legal_action(question: str) -> bool:
+    """Whether to sue a partner, and where, is a lawyer's call: the documents state rules, not case advice."""
+    return bool(_LEGAL_ACTION.search(question))
 
 
 def unanswered(

@@ -7,6 +7,7 @@ import pytest
 
 from assistant.answering.answerability import (
     REASONS,
+    asks_for_legal_action,
     asks_for_personal_data,
     asks_only_for_figures,
     programmes,
@@ -113,3 +114,8 @@ def test_a_many_part_question_splits_and_each_part_keeps_the_names():
     assert question_parts("What is INNOSUP-1 and ClusterXchange?") == [
         "What is INNOSUP-1 and ClusterXchange?"
     ]
+
+
+def test_advice_on_a_legal_dispute_is_not_ours_to_give():
+    assert asks_for_legal_action("Our partner hasn't paid us. Should we sue them and in which court?")
+    assert not asks_for_legal_action("Who audits cascade funding: the European Court of Auditors?")
