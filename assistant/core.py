@@ -16,6 +16,7 @@ from assistant.answering.answerability import (
     REASONS,
     asks_for_legal_action,
     asks_for_personal_data,
+    programmes,
     unanswered,
 )
 from assistant.answering.citations import check_answer, make_citation
@@ -373,7 +374,7 @@ class Assistant:
         them, whatever else the question shares with them."""
         this_year = self.settings.today_or_clock().year
         unknown = [y for y in YEAR.findall(question) if idf.df.get(y, 0) == 0 or int(y) > this_year]
-        for token in NAME.findall(question):
+        for token in [*NAME.findall(question), *programmes(question)]:
             if language != "en" and fold(token) in GLOSSARY:
                 continue  # "KMU", "PME": the question's language's word for a term the corpus has
             words = content_words(token)

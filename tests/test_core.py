@@ -104,3 +104,8 @@ def test_a_configured_llm_rewrites_the_follow_up(assistant):
     answer = with_llm.ask("And the second stage?", history=history)
     assert answer.query == rewritten
     assert "8 September 2020" in answer.text
+
+
+def test_a_programme_the_documents_never_mention_is_refused(assistant):
+    answer = assistant.ask("What is the maximum voucher per SME under Erasmus+?")
+    assert answer.refused and "Erasmus+" in answer.refusal_reason
