@@ -48,7 +48,7 @@ from assistant.conversation import condense
 from assistant.documents.model import Chunk
 from assistant.documents.sentences import split_sentences
 from assistant.eligibility import asks_about_country_eligibility, detect_eligibility_question, parse_profile
-from assistant.glossary import GLOSSARY, fold
+from assistant.glossary import english_view, is_glossary_word
 from assistant.retrieval import HybridRetriever, Retrieval
 from assistant.settings import Settings, get_settings
 
@@ -249,11 +249,12 @@ class Assistant:
             answer = self._refusal(language, retrieved, query, flagged)
             answer.refusal_reason = f"{REFUSAL_REASONS['not_covered']}: {', '.join(unknown)}"
             return answer
+        compared = question if language == "en" else english_view(question, language)
         if (
-            language == "en"
+            compared
             and not status
             and standalone == question
-            and coverage(question, [f"{c.title} {c.section} {c.text}" for c in trusted[:3]], idf)
+            and coverage(compared, [f"{c.title} {c.section} {c.text}" for c in trusted[:3]], idf)
             < self.settings.min_coverage
         ):
             answer = self._refusal(language, retrieved, query, flagged)
@@ -375,7 +376,7 @@ class Assistant:
         this_year = self.settings.today_or_clock().year
         unknown = [y for y in YEAR.findall(question) if idf.df.get(y, 0) == 0 or int(y) > this_year]
         for token in [*NAME.findall(question), *programmes(question)]:
-            if language != "en" and fold(token) in GLOSSARY:
+            if language != "en" and is_glossary_word(token):
                 continue  # "KMU", "PME": the question's language's word for a term the corpus has
             words = content_words(token)
             if words and all(idf.df.get(w, 0) == 0 for w in words):

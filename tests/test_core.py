@@ -109,3 +109,10 @@ def test_a_configured_llm_rewrites_the_follow_up(assistant):
 def test_a_programme_the_documents_never_mention_is_refused(assistant):
     answer = assistant.ask("What is the maximum voucher per SME under Erasmus+?")
     assert answer.refused and "Erasmus+" in answer.refusal_reason
+
+
+def test_a_question_in_another_language_about_something_else_is_refused(assistant):
+    off_topic = assistant.ask("Quand ouvre le Fonds Ventura Capitale pour les PME ?")
+    assert off_topic.refused and off_topic.language == "fr" and not off_topic.citations
+    on_topic = assistant.ask("Quel est le montant maximal du bon par PME ?")
+    assert not on_topic.refused and "EUR 60,000" in on_topic.text

@@ -14,7 +14,7 @@ from assistant.answering.answer import Citation
 from assistant.answering.citations import make_citation
 from assistant.calls import CallRecord, CallState, find_calls, format_date, open_calls, status_on
 from assistant.documents.model import Chunk
-from assistant.glossary import fold
+from assistant.glossary import english_terms, fold
 
 _STATUS_QUESTION = re.compile(
     r"\b(still open|open now|open today|currently open|is (it|the call|there an?( \w+)? call) (still )?open|"
@@ -41,8 +41,13 @@ def short_name(record: CallRecord) -> str:
 
 
 def is_status_question(question: str) -> bool:
-    """Does the question ask whether a call is open, or when the next deadline is?"""
-    return bool(_STATUS_QUESTION.search(fold(question)))
+    """Does the question ask whether a call is open, or when the next deadline is? (In any glossary language:
+    its English terms are read too.)"""
+    return bool(_STATUS_QUESTION.search(fold(_with_english(question))))
+
+
+def _with_english(question: str) -> str:
+    return f"{question} {english_terms(question)}"
 
 
 def notice(record: CallRecord, today: date) -> str:
@@ -55,7 +60,7 @@ def call_notices(
     """Status notices for the calls an answer cites or the question names, most relevant first."""
     by_doc = {r.doc_id: r for r in records}
     chosen: list[CallRecord] = []
-    named = find_calls(records, question)[:2] if _ABOUT_CALLS.search(fold(question)) else []
+    named = find_calls(records, question)[:2] if _ABOUT_CALLS.search(fold(_with_english(question))) else []
     for record in [by_doc.get(c.doc_id) for c in cited if c.doc_type == "call"] + named:
         if record is not None and record not in chosen:
             chosen.append(record)

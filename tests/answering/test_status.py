@@ -50,3 +50,19 @@ def test_no_open_call_is_said_and_no_deadline_invented(index_dir):
     answer = _ask(index_dir, date(2026, 11, 25), "Which calls are open now?")
     assert any("No call in our documents is open on 25 November 2026" in n for n in answer.notices)
     assert "2027" not in answer.text and "2026" not in answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Is INNOSUP still open?",
+        "Je výzva INNOSUP ještě otevřená?",
+        "Mai este deschis apelul INNOSUP?",
+        "Är INNOSUP-utlysningen fortfarande öppen?",
+    ],
+)
+def test_status_questions_are_recognised_in_glossary_languages(question):
+    from assistant.answering.status import is_status_question
+
+    assert is_status_question(question)
+    assert not is_status_question("What is INNOSUP-1?")
