@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import cache
 
 # Language codes: fr de pl es it pt nl cs sk ro sv da fi hu hr sl el bg; "any" for names written the same way
@@ -3372,18 +3373,41 @@ def _tables(language: str | None) -> tuple[dict[str, str], ...]:
 
 
 @cache
-def _pattern(language: str | None) -> tuple[re.Pattern[str], tuple[str, ...]]:
+def _buckets(language: str | None) -> dict[str, tuple[tuple[re.Pattern[str], str], ...]]:
+    """The language's keys as small patterns, grouped by their first two characters and kept in ``_order``: at
+    a word start only the keys that begin with its two characters are tried (one alternation of thousands of
+    named groups took ~90 ms a question)."""
     keys = sorted({k for table in _tables(language) for k in table}, key=_order)
-    body = "|".join(f"(?P<k{i}>{_key_regex(k)})" for i, k in enumerate(keys))
-    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])"), tuple(keys)
+    buckets: dict[str, list[tuple[re.Pattern[str], str]]] = {}
+    for key in keys:
+        pattern = re.compile(rf"(?<![\w-])(?:{_key_regex(key)})(?![\w-])")
+        buckets.setdefault(key[:2], []).append((pattern, key))
+    return {prefix: tuple(entries) for prefix, entries in buckets.items()}
+
+
+_WORD_START = re.compile(r"(?<![\w-])\w")
+
+
+def _matches(folded: str, language: str | None) -> Iterator[tuple[re.Match[str], str]]:
+    """Non-overlapping glossary forms in a folded text, left to right; at each place the first key in
+    ``_order`` (more words, exact before stems, longer) wins."""
+    buckets = _buckets(language)
+    pos = 0
+    while (start := _WORD_START.search(folded, pos)) is not None:
+        i = start.start()
+        pos = i + 1
+        for pattern, key in buckets.get(folded[i : i + 2], ()):
+            found = pattern.match(folded, i)
+            if found:
+                yield found, key
+                pos = found.end()
+                break
 
 
 def _terms(folded: str, language: str | None) -> list[str]:
-    pattern, keys = _pattern(language)
     tables = _tables(language)
     seen: list[str] = []
-    for match in pattern.finditer(folded):
-        key = keys[int((match.lastgroup or "k0")[1:])]
+    for _, key in _matches(folded, language):
         term = next(table[key] for table in tables if key in table)
         if term not in seen:
             seen.append(term)
@@ -3414,8 +3438,8 @@ def english_terms(question: str, language: str | None = None) -> str:
 def is_glossary_word(word: str) -> bool:
     """Whether a word or phrase of a question (say an acronym such as PME, KMU or IMM) is a glossary form in some
     language: such words are known funding terms, not names the corpus fails to mention."""
-    pattern, _ = _pattern(None)
-    return pattern.fullmatch(fold(word.replace("’", "'"))) is not None
+    folded = fold(word.replace("’", "'"))
+    return any(pattern.fullmatch(folded) for pattern, _ in _buckets(None).get(folded[:2], ()))
 
 
 _NAME_TOKEN = re.compile(r"[^\W_][\w+.'’-]*[\w+]|[^\W_]")
@@ -3431,8 +3455,8 @@ def english_view(question: str, language: str | None = None) -> str:
     can use this for other languages."""
     folded = fold(question.replace("’", "'"))
     language = language or _detect(question)
-    pattern, _ = _pattern(language if language in LANGUAGES else None)
-    glossary_words = {w for m in pattern.finditer(folded) for w in re.findall(r"\w+", m.group(0))}
+    matches = _matches(folded, language if language in LANGUAGES else None)
+    glossary_words = {w for m, _ in matches for w in re.findall(r"\w+", m.group(0))}
     names = []
     for match in _NAME_TOKEN.finditer(question):
         token = _ELIDED.sub("", match.group(0)).rstrip(".'’")
