@@ -31,7 +31,9 @@ from assistant.bench.common import (
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m assistant bench", description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--quick", action="store_true", help="shipped corpus and 10k chunks, fewer repetitions"
+        "--quick",
+        action="store_true",
+        help="shipped corpus and 10k chunks, fewer questions and repetitions, warm-up by asking (under 2 min)",
     )
     parser.add_argument("--json", action="store_true", help="print the results as JSON on stdout")
     parser.add_argument(
@@ -108,6 +110,9 @@ def config_from_args(args: argparse.Namespace) -> BenchConfig:
     return cfg
 
 
+STEPS_S: dict[str, float] = {}  # seconds per step of the last run, for meta.steps_s
+
+
 def _guard(name: str, fn: Callable[[], Any]) -> Any:
     """A section's result, or its error: one broken section must not hide the others."""
     started = time.perf_counter()
@@ -120,10 +125,9 @@ def _guard(name: str, fn: Callable[[], Any]) -> Any:
         result = {"status": "error", "reason": f"{type(exc).__name__}: {exc}"}
     if isinstance(result, dict):
         result.setdefault("seconds", round(time.perf_counter() - started, 2))
-    progress(
-        f"{name} {result.get('status', '?') if isinstance(result, dict) else 'done'} "
-        f"in {time.perf_counter() - started:.1f} s"
-    )
+    STEPS_S[name] = round(time.perf_counter() - started, 1)
+    status = result.get("status", "done") if isinstance(result, dict) else "done"
+    progress(f"{name} {status} in {STEPS_S[name]:.1f} s")
     return result
 
 
@@ -153,6 +157,7 @@ def run(cfg: BenchConfig, argv: list[str]) -> dict[str, Any]:
     from assistant.bench import chroma_server, ingest, load, startup
 
     started = time.perf_counter()
+    STEPS_S.clear()
     meta: dict[str, Any] = {
         "mode": "quick" if cfg.quick else "full",
         "command": "python -m assistant bench" + (" " + " ".join(argv) if argv else ""),
@@ -179,7 +184,9 @@ def run(cfg: BenchConfig, argv: list[str]) -> dict[str, Any]:
         if wanted - {"ingest"}:
             progress("preparing the shipped index")
             try:
+                mark = time.perf_counter()
                 shipped, how = ingest.shipped_index(cfg, work, ingested)
+                STEPS_S["shipped index"] = round(time.perf_counter() - mark, 1)
                 index["shipped"] = {**_index_info(shipped, how), **how}
             except Exception as exc:
                 reason = f"no shipped index: {type(exc).__name__}: {exc}"
@@ -198,6 +205,7 @@ def run(cfg: BenchConfig, argv: list[str]) -> dict[str, Any]:
                 )
     meta["loadavg"]["end"] = loadavg()
     meta["duration_s"] = round(time.perf_counter() - started, 1)
+    meta["steps_s"] = dict(STEPS_S)
     return {"meta": meta, "index": index, "sections": sections}
 
 

@@ -231,7 +231,9 @@ def run(cfg: BenchConfig, index_dir: Path, work: Path, questions: list[str]) -> 
         "queue_size": queue,
         "questions": len(questions),
     }
-    with AppProcess(cfg, index_dir, work) as app:
+    # No background warm-up: it would compete with the clients for the CPU for its first seconds; asking each
+    # question once caches what the load needs (the questions' vectors and their answers' sentences).
+    with AppProcess(cfg, index_dir, work, extra_env={"ASSISTANT_WARM_UP": "false"}) as app:
         app.wait_answering()
         for question in questions:  # each question once: a server that has been up a while
             request(app.port, "POST", "/api/ask", {"question": question}, timeout=60)

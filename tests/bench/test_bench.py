@@ -57,7 +57,12 @@ def test_the_benchmark_runs_at_tiny_sizes(tmp_path: Path, capsys):
         assert _number(size["answer_cold_ms"]["p50"]) and size["memory"]["after_queries"]["rss_mb"] > 0
     assert sizes["shipped"]["quality"]["key_fact_accuracy"] is not None
     assert _number(sections["reference"]["ratio_p50"]) and sections["reference"]["quality"]["reference"]
-    assert sections["encoders"]["cosine"]["min"] >= 0.99 and _number(sections["encoders"]["speedup_p50"])
+    encoders = sections["encoders"]
+    assert encoders["cosine"]["min"] >= 0.99 and _number(encoders["speedup_p50"])
+    fp32 = encoders["encoders"]["onnx-fp32"]  # the export of the packaged model: torch's vectors, fast
+    assert fp32["status"] == "ok", fp32.get("reason")
+    assert fp32["cosine"]["min"] >= 0.999 and _number(fp32["speedup_p50"])
+    assert encoders["encoders"]["onnx-int8"]["cosine"]["min"] >= 0.99
     assert _number(sections["startup"]["first_answer_s"])
     load = sections["load"]
     for key in ("api", "gradio"):

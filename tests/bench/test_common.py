@@ -27,3 +27,9 @@ def test_quick_mode_is_smaller_and_config_survives_json():
     assert quick.reps == 2 and quick.load_seconds < full.load_seconds
     again = BenchConfig.from_dict(full.to_dict())
     assert again == full and isinstance(again.corpus_dirs[0], Path)
+
+
+def test_quick_mode_warms_up_by_asking_and_the_full_run_with_the_corpus():
+    assert BenchConfig.for_mode(False).warm_up == "corpus"
+    quick = BenchConfig.for_mode(True)
+    assert quick.warm_up == "questions" and quick.load_seconds <= 2 and quick.scale_questions < 120

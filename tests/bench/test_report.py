@@ -76,3 +76,32 @@ def test_write_gives_markdown_and_its_json_twin(tmp_path: Path):
         assert heading in text
     assert "**error**: boom" in text and "Not run." in text
     assert "| 100,000 chunks (synthetic) |" in text
+
+
+def test_the_cosine_target_is_the_query_encoders():
+    results = _results()
+    cosine = {"min": 0.99999, "p05": 1.0, "median": 1.0, "below_target": 0, "worst_question": "q"}
+    results["sections"]["encoders"] = {
+        "status": "ok",
+        "questions": 3,
+        "in_use": "onnx-fp32",
+        "torch_ms": {"n": 3, "p50": 12.0, "p95": 20.0},
+        "encoders": {
+            "onnx-fp32": {
+                "status": "ok",
+                "ms": {"n": 3, "p50": 4.0, "p95": 6.0},
+                "speedup_p50": 3.0,
+                "cosine": cosine,
+            },
+            "onnx-int8": {"status": "unavailable", "reason": "no file"},
+        },
+        "cosine": cosine,
+        "speedup_p50": 3.0,
+        "min_cosine_target": 0.999,
+        "evals": {"status": "skipped", "reason": "no eval file"},
+    }
+    checks = {c["name"]: c for c in report.targets(results)}
+    assert checks["cosine fp32 ONNX (the query encoder) vs torch query vectors (min)"]["met"] is True
+    text = report.render({**results, "targets": report.targets(results)})
+    assert "| fp32 ONNX | 4.00 / 6.00 | 3.00x | 0.99999 / 1.0 / 1.0 |" in text
+    assert "unavailable: no file" in text
