@@ -82,7 +82,7 @@ class Settings(BaseSettings):
     )
     min_coverage: float = Field(
         0.26,
-        description="Refuse an English question when less of its (weighted) words than this occur in the top passages.",
+        description="Refuse a question when less of its (weighted) words than this occur in the top passages (for other languages: its English view).",
     )
     min_evidence: float = Field(
         0.35,
