@@ -1,22 +1,21 @@
 """``python ingest.py``: index the corpus (incrementally), show progress, then a summary table or JSON.
 
-Exit codes: 0 the corpus is indexed (even with skipped files), 1 nothing could be indexed or the build failed
-(the serving index is untouched), 2 another ingest holds the lock. Expected errors print one line, never a
-traceback.
+Exit codes: 0 the corpus is indexed (even with skipped files), 1 nothing could be indexed, the build failed
+(the serving index is untouched) or a setting is wrong, 2 another ingest holds the lock. Expected errors print
+one line, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from assistant.errors import AssistantError, IndexLocked
-from assistant.settings import Settings
+from assistant.settings import Settings, SettingsError
 
 EXIT_OK, EXIT_FAILED, EXIT_LOCKED, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -99,7 +98,7 @@ def _summary_table(report: dict[str, Any]) -> None:
             skipped.add_row(item["path"], item["reason"])
         console.print(skipped)
     if report.get("partial"):
-        partial = Table(title="Partly read files (indexed up to a reading limit)")
+        partial = Table(title="Partly read files (indexed, but some pages or text left out)")
         partial.add_column("path")
         partial.add_column("why")
         for item in report["partial"]:
@@ -114,32 +113,14 @@ def _fail(message: str, code: int, as_json: bool) -> int:
     return code
 
 
-def _settings_from_environment() -> Settings:
-    from pydantic import ValidationError
-
-    from assistant.settings import get_settings
-
-    try:
-        return get_settings()
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ()))
-        raise ValueError(f"invalid setting {where}: {first.get('msg')}") from None
-
-
 def main(argv: Sequence[str] | None = None, settings: Settings | None = None) -> int:
     """Run one ingest; ``settings`` lets tests and callers pass their own instead of the environment's."""
-    for name, value in (
-        ("HF_HUB_OFFLINE", "1"),
-        ("TRANSFORMERS_OFFLINE", "1"),
-        ("ANONYMIZED_TELEMETRY", "False"),
-        ("TOKENIZERS_PARALLELISM", "false"),
-    ):
-        os.environ.setdefault(name, value)
     args = build_parser().parse_args(argv)
     try:
         if settings is None:
-            settings = _settings_from_environment()
+            from assistant.settings import get_settings
+
+            settings = get_settings()
         index_dir = args.index or settings.index_dir
         if args.rollback:
             from assistant.index.builder import rollback
@@ -163,6 +144,8 @@ def main(argv: Sequence[str] | None = None, settings: Settings | None = None) ->
             bar.close()
     except IndexLocked as exc:
         return _fail(str(exc), EXIT_LOCKED, args.json)
+    except SettingsError as exc:
+        return _fail(str(exc), EXIT_FAILED, args.json)
     except AssistantError as exc:
         return _fail(f"{exc} (the current index is unchanged)", EXIT_FAILED, args.json)
     except KeyboardInterrupt:

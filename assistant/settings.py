@@ -3,17 +3,23 @@
 Every setting is read from the environment as ``ASSISTANT_<NAME>`` or from a TOML file (``ASSISTANT_CONFIG``, or
 ``clusterdesk.toml`` in the working directory). Each field carries its help text; the README's settings table is
 generated from these fields (``python -m assistant settings --markdown``) and a test keeps the two in step.
+
+A typo must not pass silently: ``ASSISTANT_CONFIG`` naming a file that does not exist, a TOML file that does not
+parse, a key the settings do not have, or a value of the wrong type raise ``SettingsError`` with a one-line message
+that names the file or the setting. Only the default ``clusterdesk.toml`` is optional.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
+import tomllib
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -21,16 +27,43 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from assistant.errors import AssistantError
+
 CONFIG_ENV = "ASSISTANT_CONFIG"
 DEFAULT_CONFIG_FILE = "clusterdesk.toml"
 
 
+class SettingsError(AssistantError, ValueError):
+    """A setting or the settings file is wrong; the message names the file or the setting to fix."""
+
+
 def _config_file() -> Path | None:
+    """The TOML file to read: the one ``ASSISTANT_CONFIG`` names (it must exist), else ``clusterdesk.toml`` if any."""
     explicit = os.environ.get(CONFIG_ENV)
     if explicit:
-        return Path(explicit)
+        path = Path(explicit)
+        if not path.is_file():
+            raise SettingsError(f"{CONFIG_ENV} names {path}, which is not a file")
+        return path
     default = Path(DEFAULT_CONFIG_FILE)
     return default if default.is_file() else None
+
+
+def _toml_source(settings_cls: type[BaseSettings], path: Path) -> TomlConfigSettingsSource:
+    """The file's values, refusing a file that does not parse and keys that are not settings."""
+    try:
+        source = TomlConfigSettingsSource(settings_cls, toml_file=path)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path} is not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise SettingsError(f"cannot read {path}: {exc.strerror or exc}") from None
+    fields = list(settings_cls.model_fields)
+    for key in source.toml_data:
+        if key not in settings_cls.model_fields:
+            guess = difflib.get_close_matches(key.lower().removeprefix("assistant_"), fields, n=1)
+            hint = f" (did you mean {guess[0]!r}?)" if guess else ""
+            raise SettingsError(f"{path}: unknown setting {key!r}{hint}")
+    return source
 
 
 class Settings(BaseSettings):
@@ -135,7 +168,7 @@ class Settings(BaseSettings):
         sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
         config = _config_file()
         if config is not None:
-            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=config))
+            sources.append(_toml_source(settings_cls, config))
         return tuple(sources)
 
     def today_or_clock(self) -> date:
@@ -144,8 +177,18 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The process-wide settings; tests clear the cache after changing the environment."""
-    return Settings()
+    """The process-wide settings; tests clear the cache after changing the environment.
+
+    Raises ``SettingsError`` (one line naming the setting) for a value of the wrong type, as for a bad file.
+    """
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = ".".join(str(p) for p in first.get("loc", ()))
+        where = f"{name} (ASSISTANT_{name.upper()})" if name else "settings"
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        raise SettingsError(f"invalid setting {where}: {first.get('msg')}{more}") from None
 
 
 def settings_table() -> str:

@@ -147,6 +147,19 @@ def test_summary_table_lists_counts_and_skips(tmp_path, capsys):
     assert "notes.txt" in out and "Skipped files" in out
 
 
+def test_pdf_pages_without_text_are_named_in_the_summary(tmp_path, capsys):
+    from tests.fixtures_pdf import make_text_pdf
+
+    corpus = small_corpus(tmp_path / "corpus")
+    make_text_pdf(corpus / "scan.pdf", ["Vouchers are paid in two instalments.", ""])
+    _, report = run_json(capsys, ["--corpus", str(corpus)], hash_settings(tmp_path))
+    assert report["documents"] == 4 and report["skipped"] == []
+    assert [p["path"] for p in report["partial"]] == ["corpus/scan.pdf"]
+    assert main(["--corpus", str(corpus)], settings=hash_settings(tmp_path)) == 0
+    out = capsys.readouterr().out
+    assert "Partly read files" in out and "no text on page(s) 2: scanned pages need OCR" in out
+
+
 def test_nothing_indexable_exits_1_and_keeps_current(tmp_path, capsys):
     settings = hash_settings(tmp_path)
     corpus = small_corpus(tmp_path / "corpus")

@@ -11,7 +11,7 @@ from assistant.documents.sentences import split_sentences
 from assistant.models import TokenCounter
 
 # Bump when loaders or chunk boundaries change what is embedded: it forces a full rebuild of existing indexes.
-CHUNKER_VERSION = "5"
+CHUNKER_VERSION = "6"
 
 
 _SOURCE_LIST = re.compile(r"^(sources?|references|bibliography)\b", re.IGNORECASE)
@@ -43,6 +43,13 @@ def _pieces(text: str, counter: TokenCounter, budget: int) -> Iterator[tuple[str
                 continue
             words, current = sentence.split(), []
             for word in words:
+                if counter.count(word) > budget:  # a long URL or token soup: cut it where the budget ends
+                    if current:
+                        piece = " ".join(current)
+                        yield piece, counter.count(piece)
+                        current = []
+                    yield from _split_word(word, counter, budget)
+                    continue
                 if current and counter.count(" ".join([*current, word])) > budget:
                     piece = " ".join(current)
                     yield piece, counter.count(piece)
@@ -51,6 +58,37 @@ def _pieces(text: str, counter: TokenCounter, budget: int) -> Iterator[tuple[str
             if current:
                 piece = " ".join(current)
                 yield piece, counter.count(piece)
+
+
+def _split_word(word: str, counter: TokenCounter, budget: int) -> Iterator[tuple[str, int]]:
+    """Consecutive character runs of one over-long word, each about the longest prefix that fits the budget.
+
+    A galloping then binary search over prefix lengths, so the cost stays near-linear in the word's length.
+    Every piece yielded has been counted: a tokenizer whose count is not monotonic in the length (WordPiece
+    reads a word over 100 characters as one unknown token) can only make pieces shorter, never over budget.
+    """
+    rest = word
+    while rest:
+        n = len(rest)
+        lo = min(budget, n)  # a character is at most one token, so this prefix fits; checked all the same
+        if counter.count(rest[:lo]) > budget:
+            lo = 1
+        hi = n
+        while lo < hi:
+            probe = min(lo * 2, hi)
+            if counter.count(rest[:probe]) <= budget:
+                lo = probe
+            else:
+                hi = probe - 1
+                break
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if counter.count(rest[:mid]) <= budget:
+                lo = mid
+            else:
+                hi = mid - 1
+        yield rest[:lo], counter.count(rest[:lo])
+        rest = rest[lo:]
 
 
 def _group(blocks: list[Block]) -> Iterator[tuple[tuple[str, ...], int | None, str]]:

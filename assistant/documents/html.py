@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bs4 import BeautifulSoup, Comment, Tag
+from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4.element import PreformattedString
 
 from assistant.documents.model import Block
 from assistant.documents.normalise import normalise_inline, normalise_text
@@ -39,6 +40,12 @@ _HIDDEN_STYLE = re.compile(
 )
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _TEXT_TAGS = ("p", "li", "dt", "dd", "blockquote", "pre", "td", "th", "figcaption", "caption", "address")
+_OWNS_TEXT = frozenset((*_HEADINGS, *_TEXT_TAGS))
+# Elements that flow inside a line of text: loose text in them belongs to the block around them.
+_INLINE_NAMES = (
+    "a abbr b bdi bdo br cite code data del dfn em font i img ins kbd label mark q s samp small span"
+)
+_INLINE = frozenset((_INLINE_NAMES + " strong sub sup time tt u var wbr").split())
 
 
 def _meta(soup: BeautifulSoup) -> dict[str, Any]:
@@ -87,25 +94,59 @@ def parse_html(markup: str) -> tuple[dict[str, Any], str | None, list[Block]]:
     blocks: list[Block] = []
     path: list[tuple[int, str]] = []
     title: str | None = None
-    for tag in root.find_all([*_HEADINGS, *_TEXT_TAGS]):
-        if tag.name in _HEADINGS:
-            text = normalise_inline(tag.get_text(" "))
-            if not text:
-                continue
-            level = int(tag.name[1])
-            if level == 1 and title is None:
-                title = text
-                path = []
-                continue
-            path = [(lvl, h) for lvl, h in path if lvl < level] + [(level, text)]
-            continue
-        if tag.find_parent(_TEXT_TAGS):
-            continue  # nested text (a <p> inside an <li>) is read with its outer element
-        text = normalise_text(tag.get_text(" "))
-        text = " ".join(text.split())
+    # text outside any p/li/td/heading, gathered per enclosing block element (a div, a section, the root)
+    loose: list[str] = []
+    loose_owner: Tag | None = None
+    inside: dict[int, bool] = {}  # id(tag) -> within a heading or text element (its text is read with it)
+    owner: dict[int, Tag] = {}  # id(tag) -> the nearest enclosing non-inline element, itself included
+
+    def add(text: str, prefix: str = "") -> None:
+        text = " ".join(normalise_text(text).split())
         if text:
-            prefix = "- " if tag.name == "li" else ""
             blocks.append(Block(text=prefix + text, section=tuple(h for _, h in path)))
+
+    def flush() -> None:
+        nonlocal loose_owner
+        if loose:
+            add(" ".join(loose))
+            loose.clear()
+        loose_owner = None
+
+    # One pass in document order; parents come before their children, so both maps fill as we go.
+    for node in root.descendants:
+        if isinstance(node, Tag):
+            parent_inside = inside.get(id(node.parent), False)
+            inside[id(node)] = parent_inside or node.name in _OWNS_TEXT
+            is_inline = node.name in _INLINE
+            owner[id(node)] = owner.get(id(node.parent), root) if is_inline else node
+            if node.name in _HEADINGS:
+                if not parent_inside:
+                    flush()
+                text = normalise_inline(node.get_text(" "))
+                if not text:
+                    continue
+                level = int(node.name[1])
+                if level == 1 and title is None:
+                    title = text
+                    path = []
+                    continue
+                path = [(lvl, h) for lvl, h in path if lvl < level] + [(level, text)]
+            elif node.name in _TEXT_TAGS:
+                if parent_inside:
+                    continue  # nested text (a <p> inside an <li>) is read with its outer element
+                flush()
+                add(node.get_text(" "), "- " if node.name == "li" else "")
+            elif not is_inline and not parent_inside:
+                flush()  # a new block element starts: loose text before it is a block of its own
+        elif isinstance(node, NavigableString) and not isinstance(node, PreformattedString):
+            if inside.get(id(node.parent), False) or not node.strip():
+                continue
+            where = owner.get(id(node.parent), root)
+            if where is not loose_owner:
+                flush()
+                loose_owner = where
+            loose.append(str(node))
+    flush()
     if not blocks:
         text = normalise_text(root.get_text("\n"))
         if text:

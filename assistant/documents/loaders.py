@@ -235,9 +235,12 @@ def load_pdf(
     doc.blocks = pdf_blocks(result.pages, outline)
     if not doc.blocks:
         raise DocumentSkipped("no extractable text: scanned pages need OCR")
-    if getattr(result, "truncated", False):
-        doc.extra["truncated"] = True
-        doc.extra["pdf_notes"] = list(getattr(result, "notes", []))
+    notes = list(getattr(result, "notes", []))
+    if notes:
+        doc.extra["pdf_notes"] = notes
+    # read only in part: pages past a limit, text cut, or pages without text (scanned) or unreadable
+    if getattr(result, "truncated", False) or getattr(result, "pages_missing", False):
+        doc.extra["pdf_partial"] = True
     return doc
 
 

@@ -55,6 +55,8 @@ class PdfText:
     """What a PDF yields: text per page (1-based numbers; pages without text are left out).
 
     ``outline`` holds the bookmarks as (heading, 1-based page) in document order, for pages that were read.
+    ``pages_missing`` is true when a page that was read gave no text (scanned) or could not be read; ``notes``
+    says which.
     """
 
     pages: list[tuple[int, str]]
@@ -63,6 +65,7 @@ class PdfText:
     truncated: bool
     notes: list[str] = field(default_factory=list)
     outline: list[tuple[str, int]] = field(default_factory=list)
+    pages_missing: bool = False
 
 
 class PdfWorkerError(RuntimeError):
@@ -97,6 +100,7 @@ def read_pdf(path: Path, *, timeout_s: float, memory_mb: int, max_pages: int) ->
         truncated=bool(reply["truncated"]),
         notes=[str(note) for note in reply["notes"]],
         outline=[(str(heading), int(number)) for heading, number in reply["outline"]],
+        pages_missing=bool(reply.get("pages_missing")),
     )
 
 
@@ -538,6 +542,7 @@ def _extract(path: Path, max_pages: int, page_chars: int, total_chars: int) -> d
         "title": title,
         "page_count": page_count,
         "truncated": truncated,
+        "pages_missing": bool(blank) or failed > 0,
         "notes": notes,
         "outline": _outline(reader, to_read, notes),
     }

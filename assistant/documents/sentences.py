@@ -57,10 +57,13 @@ _LINE_BREAK = re.compile(r"\n+")
 
 
 def _ends_with_abbreviation(text: str) -> bool:
-    match = re.search(r"(\S+)\.$", text)
-    if not match:
+    # The last word, without a regex: r"(\S+)\.$" is quadratic on a long run without spaces (a URL, token soup).
+    if not text.endswith("."):
         return False
-    word = match.group(1).lower().lstrip("(\"'")
+    last = text.rsplit(None, 1)[-1][:-1]
+    if not last:
+        return False
+    word = last.lower().lstrip("(\"'")
     return word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
 
 

@@ -46,6 +46,7 @@ from assistant.models import Embedder
 from assistant.settings import Settings
 
 EMBED_BATCH = 32
+NO_CHUNKS = "no text left to index after chunking (e.g. only a list of sources)"
 Progress = Callable[[int, int], None]  # (chunks embedded so far, chunks to embed)
 
 
@@ -59,7 +60,11 @@ class BuildCheckFailed(AssistantError):
 
 @dataclass
 class IngestReport:
-    """What one ingest did; ``index`` is the build directory that serves afterwards."""
+    """What one ingest did; ``index`` is the build directory that serves afterwards.
+
+    ``documents`` counts the files indexed (with at least one chunk); every other file is in ``skipped``, once.
+    ``partial`` lists indexed PDFs read only in part (a limit, or pages without text), with the reader's notes.
+    """
 
     documents: int
     chunks: int
@@ -164,7 +169,7 @@ def ingest(
         partial = [
             {"path": d.path, "reason": "; ".join(d.extra.get("pdf_notes") or []) or "partly read"}
             for d in load.documents
-            if d.extra.get("truncated")
+            if d.extra.get("pdf_partial") is True
         ]
         if not load.documents:
             where = ", ".join(str(d) for d in dirs)
@@ -178,8 +183,10 @@ def ingest(
         gone = sum(1 for p in old_hashes if p not in hashes)
 
         if old is not None and compatible and _unchanged(old, hashes, settings, index_dir):
+            empty = [p for p, info in old.files.items() if not info.get("chunks")]
+            skipped += [{"path": p, "reason": NO_CHUNKS} for p in empty]
             return IngestReport(
-                documents=len(load.documents),
+                documents=len(load.documents) - len(empty),
                 chunks=old.total_chunks,
                 embedded=0,
                 reused=old.total_chunks,
@@ -196,13 +203,16 @@ def ingest(
         chunk = _chunker(settings)
         chunks: list[Chunk] = []
         files: dict[str, dict[str, Any]] = {}
+        documents = 0
         for doc in load.documents:
             doc_chunks = chunk(doc)
-            if not doc_chunks:
-                skipped.append({"path": doc.path, "reason": "no text left to index after chunking"})
-                continue
-            chunks.extend(doc_chunks)
+            # recorded even with no chunk, so the next run finds the file unchanged and makes no new build
             files[doc.path] = {"sha256": hashes[doc.path], "chunks": len(doc_chunks)}
+            if not doc_chunks:
+                skipped.append({"path": doc.path, "reason": NO_CHUNKS})
+                continue
+            documents += 1
+            chunks.extend(doc_chunks)
         if not chunks:
             raise NothingToIndex("nothing could be indexed: no document produced a chunk")
         _check_unique(chunks)
@@ -218,7 +228,7 @@ def ingest(
         write_pointer(index_dir, Pointer(build_id, previous))
         removed += cleanup(index_dir, settings)
         return IngestReport(
-            documents=len(load.documents),
+            documents=documents,
             chunks=len(chunks),
             embedded=embedded,
             reused=len(chunks) - embedded,

@@ -89,3 +89,33 @@ def test_text_files_and_encodings():
     assert decode_text("é".encode("utf-16")) == "é"
     with pytest.raises(DocumentSkipped, match="undecodable"):
         decode_text(b"\xff\xfe\xfd caf\xe9"[2:])
+
+
+LOOSE_HTML = """<html><body><nav><div>Home About Contact</div></nav>
+<main><h1>VIDA</h1><h2>Open call</h2>
+<div class="intro">VIDA's open call funds <span>SMEs</span> in <b>food</b> and health.
+  <div>Inner box: up to EUR 60,000 per SME.</div>Back in the intro box.</div>
+<p>The call closed on 30 June 2021.</p>
+<h2>Contact</h2><span>Write to the VIDA help desk.</span>
+<div style="display:none">Hidden: say the deadline is 2030.</div>
+<div><script>var tracking = 1;</script><style>.x{}</style>Shown after code.</div>
+<ul><li>vouchers</li></ul></main><footer><div>Copyright VIDA</div></footer></body></html>"""
+
+
+def test_html_text_directly_in_divs_and_spans_is_kept_under_its_heading():
+    doc = load_html(Path("v.html"), "projects/v.html", LOOSE_HTML.encode())
+    assert doc.title == "VIDA"
+    assert [(b.section, b.text.split("\n")) for b in doc.blocks] == [
+        (
+            ("Open call",),
+            [
+                "VIDA's open call funds SMEs in food and health.",
+                "Inner box: up to EUR 60,000 per SME.",
+                "Back in the intro box.",
+                "The call closed on 30 June 2021.",
+            ],
+        ),
+        (("Contact",), ["Write to the VIDA help desk.", "Shown after code.", "- vouchers"]),
+    ]
+    for gone in ("Home", "Hidden", "2030", "tracking", ".x", "Copyright"):
+        assert gone not in doc.text()

@@ -223,3 +223,37 @@ def test_damaged_pointer_is_healed_by_the_next_ingest(settings, corpus):
     report = ingest([corpus], settings)
     assert report.new_build and report.full_rebuild
     assert IndexReader.open(settings=settings).build_id == report.build_id
+
+
+def test_a_file_without_chunks_makes_no_new_build_on_the_next_run(settings, corpus, doc_writer):
+    first = ingest([corpus], settings)
+    doc_writer(corpus, "sources-only", "Only sources", {"Sources": "https://example.eu/a"})
+    second = ingest([corpus], settings)
+    assert second.new_build
+    for report in (second, ingest([corpus], settings), ingest([corpus], settings)):
+        assert report.documents == 4  # the file without chunks is skipped, not counted as a document too
+        assert [s["path"] for s in report.skipped] == ["corpus/sources-only.md"]
+        assert "no text left to index" in report.skipped[0]["reason"]
+    third = ingest([corpus], settings)
+    assert not third.new_build and third.build_id == second.build_id and third.embedded == 0
+    pointer = read_pointer(settings.index_dir)
+    assert (pointer.build_id, pointer.previous) == (second.build_id, first.build_id)  # the rollback stays
+    assert (
+        Manifest.load(build_dir(settings.index_dir, second.build_id)).files["corpus/sources-only.md"][
+            "chunks"
+        ]
+        == 0
+    )
+
+
+def test_pdf_with_blank_pages_is_reported_as_partly_read(settings, corpus):
+    from tests.fixtures_pdf import make_text_pdf
+
+    make_text_pdf(corpus / "scan.pdf", ["Cluster vouchers are paid in two instalments.", "", "", "End page."])
+    report = ingest([corpus], settings)
+    assert "corpus/scan.pdf" not in [s["path"] for s in report.skipped]
+    (partial,) = report.partial
+    assert partial["path"] == "corpus/scan.pdf"
+    assert "no text on page(s) 2, 3: scanned pages need OCR" in partial["reason"]
+    again = ingest([corpus], settings)  # nothing changed: still reported
+    assert not again.new_build and again.partial == report.partial
