@@ -12,7 +12,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -251,9 +251,20 @@ def answer_type(question: str) -> str | None:
 
 _TYPE_PATTERN = {"date": DATE, "money": MONEY, "percent": PERCENT, "number": NUMBER}
 
+_QUESTION_WORDS = (
+    "who|whom|which|what|when|where|why|how|is|are|was|were|did|does|do|can|since"
+    "|quand|combien|qui|quel|quelle|quels|quelles|où|comment|pourquoi|est-ce"
+    "|wann|wie|wer|was|welche|welcher|welches|wo|warum|gibt"
+    "|cuándo|cuánto|cuánta|cuántos|cuántas|quién|quiénes|qué|cuál|cuáles|dónde|cómo"
+    "|quando|quanto|quanta|quanti|quante|chi|quale|quali|dove|come|quem|qual|quais|onde"
+    "|kiedy|ile|kto|jaki|jaka|jakie|gdzie|jak|czy|wanneer|hoeveel|wat|welke|waar|hoe"
+    "|kdy|kolik|kdo|kde|när|hur|vem|vilka|vad|hvornår|hvor|hvem|hvad|milloin|kuinka|mikor|mennyi"
+    "|kada|koliko|tko|kdaj|când|cât|câte|cine|unde|πότε|πόσο|πόσα|ποιος|ποια|кога|колко|кой|коя"
+)
+# "and" in the supported languages, when a new question follows it.
+_AND = r"and|und|et|y|e|i|en|och|og|ja|és|a|și|και|и"
 _NEXT_PART = re.compile(
-    r"\?\s+(?=\S)|[,;]?\s+and\s+(?:with\s+)?(?=(?:who|whom|which|what|when|where|why|how|is|are|was|were|did|does"
-    r"|do|can|since)\b)",
+    rf"[?？]\s+(?=\S)|[,;]?\s+(?:{_AND})\s+(?:with\s+)?(?=(?:{_QUESTION_WORDS})\b)",
     re.IGNORECASE,
 )
 _CAPITALISED = re.compile(r"[A-Z][\w.+-]*")
@@ -262,13 +273,14 @@ _CAPITALISED = re.compile(r"[A-Z][\w.+-]*")
 def question_parts(question: str) -> list[str]:
     """The separate questions in one ("Which sector was NEPTUNE in and which countries were involved?"),
     each carrying the names of the whole so that "which countries were involved" still means NEPTUNE's."""
-    parts = [p.strip(" ?,;") for p in _NEXT_PART.split(question) if len(p.split()) >= 2]
+    parts = [p.strip(" ?¿,;") for p in _NEXT_PART.split(question) if len(p.split()) >= 2]
     if len(parts) < 2:
         return [question]
+    openers = {part.split()[0] for part in parts}  # "Wie", "Kdo": a question word, whatever its language
     names = [
         name.rstrip(".")
         for name in _CAPITALISED.findall(question)
-        if name.lower() not in _STOP and name.lower() not in _FILLER
+        if name.lower() not in _STOP and name.lower() not in _FILLER and name not in openers
     ]
     return [" ".join([part, *[n for n in dict.fromkeys(names) if n not in part]]) for part in parts]
 
@@ -282,6 +294,7 @@ class Scored:
     score: float
     semantic: float
     lexical: float
+    vector: np.ndarray | None = field(default=None, repr=False, compare=False)
 
 
 class IdfTable:
@@ -397,18 +410,42 @@ def score_sentences(
     vectors = embed([p[2][0] for p in partial])
     semantic = vectors @ query_vector
     scored = [
-        Scored(text, chunk, rank, index, 0.6 * float(sem) + 0.4 * lexical + bonus, float(sem), lexical)
-        for (lexical, bonus, (text, chunk, rank, index)), sem in zip(partial, semantic, strict=True)
+        Scored(
+            text, chunk, rank, index, 0.6 * float(sem) + 0.4 * lexical + bonus, float(sem), lexical, vector
+        )
+        for (lexical, bonus, (text, chunk, rank, index)), sem, vector in zip(
+            partial, semantic, vectors, strict=True
+        )
     ]
     scored.sort(key=lambda s: s.score, reverse=True)
     return scored
 
 
+_SAME_MEANING = 0.86  # cosine above which two sentences say the same thing in other words
+_SAME_FIGURES = 0.65  # cosine above which a sentence repeating only figures already shown adds nothing
+
+
+def _numbers(sentence: str) -> set[str]:
+    return {m.group(0).lower() for m in NUMBER.finditer(sentence)}
+
+
 def _redundant(candidate: Scored, chosen: list[Scored]) -> bool:
+    """A sentence that repeats one already chosen, in its words, its meaning, or its figures: sources often
+    restate a fact, and each restatement shown is a part of the question left unanswered."""
+    numbers = _numbers(candidate.sentence)
+    if numbers - set().union(*(_numbers(other.sentence) for other in chosen)):
+        return False  # a figure not shown yet is news, however familiar the words around it
     words = set(content_words(candidate.sentence))
     for other in chosen:
         seen = set(content_words(other.sentence))
         if words and len(words & seen) / len(words) > 0.7:
+            return True
+        if candidate.vector is None or other.vector is None:
+            continue
+        similarity = float(candidate.vector @ other.vector)
+        if similarity >= _SAME_MEANING:
+            return True
+        if numbers and similarity >= _SAME_FIGURES and numbers <= _numbers(other.sentence):
             return True
     return False
 
