@@ -11,7 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.answering.extractive import NUMBER, Scored, answer_type, is_gap_statement, question_parts
+from assistant.answering.extractive import (
+    MONEY,
+    NUMBER,
+    Scored,
+    answer_type,
+    is_gap_statement,
+    question_parts,
+)
 
 # A year standing on its own: not the tail of an identifier such as INNOSUP-01-2018-2020.
 STANDALONE_YEAR = re.compile(r"(?<![\w-])(?:19[89]\d|20\d\d)(?![\w-])")
@@ -51,6 +58,13 @@ _PERSONAL_DATA = re.compile(
     re.IGNORECASE,
 )
 
+# Words that ask for money itself, not for a "maximum" length or a "limit" of partners.
+_ASKS_MONEY = re.compile(
+    r"\b(?:how much (?:money|funding|does|do|did|is|was|will|can|could|would)|budget|fees?|charges?|costs?|"
+    r"price|paid|pays?|worth|lump sums?|grants?)\b",
+    re.IGNORECASE,
+)
+
 _LEGAL_ACTION = re.compile(
     r"\b(?:sue|suing|lawsuit|litigat\w*|legal\s+action|take\s+\w+\s+to\s+court|which\s+court|"
     r"verklagen|klagen|poursuivre\s+en\s+justice|pozwa\w*|demandar)\b",
@@ -80,6 +94,13 @@ def asks_only_for_figures(question: str) -> bool:
     """Every part of the question asks for a date, an amount or a count ("how big was it and who led it?"
     also asks for a name, which a sentence without a figure can answer)."""
     return all(answer_type(part) is not None for part in question_parts(question))
+
+
+def asks_only_for_money(question: str) -> bool:
+    """Every part asks for an amount ("How much does an audit cost?"): a count or a duration does not answer it."""
+    return bool(_ASKS_MONEY.search(question)) and all(
+        answer_type(part) == "money" for part in question_parts(question)
+    )
 
 
 def asks_for_legal_action(question: str) -> bool:
@@ -114,5 +135,7 @@ def unanswered(
     if asked and stated and not asked & stated:
         return "other_programme"
     if english and asks_only_for_figures(question) and not NUMBER.search(best.sentence):
+        return "no_figure"
+    if english and asks_only_for_money(question) and not any(MONEY.search(s.sentence) for s in answering[:3]):
         return "no_figure"
     return None

@@ -10,6 +10,7 @@ from assistant.answering.answerability import (
     asks_for_legal_action,
     asks_for_personal_data,
     asks_only_for_figures,
+    asks_only_for_money,
     programmes,
     unanswered,
 )
@@ -83,6 +84,19 @@ def test_a_question_for_figures_needs_a_sentence_with_one():
     assert unanswered("How big was KATANA and who coordinated it?", vague) is None  # "who" needs no figure
     assert asks_only_for_figures("When did it open and when did it close?")
     assert not asks_only_for_figures("When did it open and who ran it?")
+
+
+def test_a_question_for_money_needs_an_amount_not_just_any_number():
+    count = [scored("A Gold audit assesses more than 30 indicators.", 0.8)]
+    assert unanswered("How much does a Gold label audit cost?", count) == "no_figure"
+    amount = [*count, scored("The maximum lump sum is EUR 1,100.", 0.7, n=1)]
+    assert unanswered("How much does a Gold label audit cost?", amount) is None
+    share = [scored("At least 75 % of the budget goes to SMEs.", 0.8)]
+    assert unanswered("How much of the budget must go to SMEs?", share) is None
+    duration = [scored("An exchange lasts at most 1 month.", 0.8)]
+    assert unanswered("What is the maximum length of an exchange?", duration) is None
+    assert asks_only_for_money("What was the budget of the 2020 cut-off?")
+    assert not asks_only_for_money("How much funding can an SME get and when did the call close?")
 
 
 def test_every_reason_is_explained():
