@@ -25,7 +25,10 @@ __all__ = [
     "find_calls",
     "format_date",
     "open_calls",
+    "specific_records",
+    "status_clause",
     "status_on",
+    "upcoming_calls",
 ]
 
 _MONTHS = [
@@ -129,6 +132,12 @@ class CallRecord:
     def last_deadline(self) -> Deadline | None:
         return self.deadlines[-1] if self.deadlines else None
 
+    @property
+    def short_name(self) -> str:
+        """The title up to its first bracket, or its first colon when still long: how an answer names the call."""
+        name = self.title.split(" (")[0].strip()
+        return name.split(":")[0].strip() if len(name) > 70 else name
+
 
 @dataclass(frozen=True)
 class CallStatus:
@@ -140,6 +149,16 @@ class CallStatus:
     next_deadline: Deadline | None = None
     last_deadline: Deadline | None = None
     opens: date | None = None
+
+    @property
+    def is_upcoming(self) -> bool:
+        """Not closed: the call has not opened yet, is open, is between stages or has a deadline ahead."""
+        return self.state in (
+            CallState.NOT_YET_OPEN,
+            CallState.OPEN,
+            CallState.BETWEEN_STAGES,
+            CallState.DEADLINE_AHEAD,
+        )
 
     @property
     def is_open(self) -> bool | None:
@@ -322,6 +341,103 @@ def open_calls(records: Iterable[CallRecord], today: date) -> list[tuple[CallRec
     """Calls whose dates show them open on ``today``, soonest deadline first."""
     found = [(r, s) for r in records if (s := status_on(r, today)).state is CallState.OPEN]
     return sorted(found, key=lambda pair: (pair[1].next_deadline or Deadline(date.max)).date)
+
+
+def upcoming_calls(records: Iterable[CallRecord], today: date) -> list[tuple[CallRecord, CallStatus]]:
+    """Calls that are not closed on ``today`` (not yet open, open, between stages, or with a deadline ahead),
+    soonest deadline first."""
+    found = [(r, s) for r in records if (s := status_on(r, today)).is_upcoming]
+    return sorted(found, key=lambda pair: (_upcoming_date(pair[1]), pair[0].doc_id))
+
+
+def _upcoming_date(status: CallStatus) -> date:
+    if status.next_deadline is not None:
+        return status.next_deadline.date
+    return status.opens or date.max
+
+
+def specific_records(records: Iterable[CallRecord], today: date) -> list[CallRecord]:
+    """The records without those that only repeat a narrower record of the same call for the deadline that
+    matters on ``today`` (a whole topic beside its cut-off): the narrower one knows as much or more (its opening
+    date) and says nothing about other rounds."""
+    records = list(records)
+    kept = []
+    for record in records:
+        key = _relevant_date(record, today)
+        covered = key is not None and any(
+            other is not record and _narrower(other, record) and key in {d.date for d in other.deadlines}
+            for other in records
+        )
+        if not covered:
+            kept.append(record)
+    return kept
+
+
+def _relevant_date(record: CallRecord, today: date) -> date | None:
+    status = status_on(record, today)
+    deadline = status.next_deadline or status.last_deadline
+    return deadline.date if deadline else None
+
+
+def _narrower(other: CallRecord, record: CallRecord) -> bool:
+    if not set(other.call_ids) & set(record.call_ids):
+        return False
+    mine, theirs = {d.date for d in record.deadlines}, {d.date for d in other.deadlines}
+    if not theirs or not theirs <= mine:
+        return False
+    return len(theirs) < len(mine) or (other.opens is not None and record.opens is None)
+
+
+def _when(deadline: Deadline) -> str:
+    return f"{format_date(deadline.date)}{_stage_phrase(deadline)}"
+
+
+def _series(deadlines: Sequence[Deadline]) -> str:
+    parts = [_when(d) for d in deadlines]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def status_clause(record: CallRecord, status: CallStatus) -> tuple[str, tuple[date, ...]]:
+    """The status as the predicate of a sentence that names the call ("is open until 8 September 2020 (second
+    stage)"), with the dates it states; ("", ()) when the sources give no date to state it with."""
+    ahead = [d for d in record.deadlines if d.date >= status.today]
+    previous = status.last_deadline
+    state = status.state
+    if state is CallState.CLOSED and previous is not None:
+        stage = f" ({previous.label})" if previous.label else ""
+        return f"is closed: its last deadline{stage} was {format_date(previous.date)}", (previous.date,)
+    if state is CallState.NOT_YET_OPEN and status.opens is not None:
+        text = f"is not yet open: it opens on {format_date(status.opens)}"
+        if ahead:
+            text += f", with {'a deadline' if len(ahead) == 1 else 'deadlines'} on {_series(ahead)}"
+        return text, (status.opens, *(d.date for d in ahead))
+    if not ahead:
+        return "", ()
+    dates = tuple(d.date for d in ahead)
+    if state is CallState.OPEN:
+        if len(ahead) == 1:
+            text = f"is open until {_when(ahead[0])}"
+        else:
+            text = f"is open: next deadline {_when(ahead[0])}, then {_series(ahead[1:])}"
+        return text + (" (today is the deadline)" if ahead[0].date == status.today else ""), dates
+    if state is CallState.BETWEEN_STAGES and previous is not None:
+        text = (
+            f"is between stages: the deadline of {_when(previous)} has passed; next deadline {_series(ahead)}"
+        )
+        return text, (previous.date, *dates)
+    if state is CallState.DEADLINE_AHEAD:
+        if previous is not None:
+            text = (
+                f"has its next deadline on {_series(ahead)}; the deadline of {_when(previous)} has passed, and "
+                "the sources do not say when the next round opens"
+            )
+            return text, (previous.date, *dates)
+        text = (
+            f"has a deadline ahead on {_series(ahead)}, but the sources do not give its opening date, so it may "
+            "not be open yet"
+        )
+        return text, dates
+    return "", ()
 
 
 # --- which calls a text mentions ------------------------------------------------------------------------------

@@ -41,13 +41,18 @@ from assistant.answering.prompts import (
     off_limits_message,
     refusal_message,
 )
-from assistant.answering.selfcheck import run_self_check, supporting_sentence
-from assistant.answering.status import call_notices, status_answer
-from assistant.calls import calls_from_chunks, status_on
+from assistant.answering.selfcheck import given_figures, run_self_check, supporting_sentence
+from assistant.answering.status import StatusAnswer, call_notices, status_answer
+from assistant.calls import calls_from_chunks, find_calls, format_date, status_on
 from assistant.conversation import condense
 from assistant.documents.model import Chunk
 from assistant.documents.sentences import split_sentences
-from assistant.eligibility import asks_about_country_eligibility, detect_eligibility_question, parse_profile
+from assistant.eligibility import (
+    asks_about_consortium,
+    asks_about_country_eligibility,
+    detect_eligibility_question,
+    parse_profile,
+)
 from assistant.glossary import english_view, is_glossary_word
 from assistant.retrieval import HybridRetriever, Retrieval
 from assistant.settings import Settings, get_settings
@@ -57,6 +62,9 @@ NAME = re.compile(r"\b(?:[A-Z][a-z]+[A-Z]\w*|[A-Z]{3,}[\w-]*)")  # CamelCase nam
 SUCCESSOR_QUERY = (
     "What replaced INNOSUP-1 and the Horizon 2020 cluster calls? Successor programmes Euroclusters"
 )
+# What came after the Horizon 2020 cluster calls, and the words that say it did.
+SUCCESSOR_NAMES = re.compile(r"\bEuroclusters?\b|\bSingle Market Programme\b|\bHorizon Europe\b")
+SUCCESSOR_VERBS = re.compile(r"\b(?:continu\w*|replac\w*|succeed\w*|took over|followed)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -284,10 +292,15 @@ class Assistant:
                 answering, self.settings.max_answer_sentences, self.settings.answer_margin, required=parts
             )
             sentences = [(s.sentence, s.chunk) for s in chosen]
-        prefix, prefix_citations, notices = status if status else ([], [], [])
+        prefix, prefix_citations, notices = (
+            (status.sentences, status.citations, list(status.notices)) if status else ([], [], [])
+        )
+        if status is not None:  # nothing quoted may contradict the dated status that leads
+            sentences = _agreeing(sentences, status, build.calls, today)
         if prefix:  # the dated status leads; two quoted sentences of context are enough after it
             sentences = sentences[:2]
-        if status and not _open_on(build.calls, today):
+        said = any(SUCCESSOR_NAMES.search(t) and SUCCESSOR_VERBS.search(t) for t, _ in sentences)
+        if status and not said and not _open_on(build.calls, today):  # nothing open: say what came next
             extra = self._successor_sentence(build, {c for _, c in sentences})
             sentences += extra
             retrieved += [
@@ -301,7 +314,8 @@ class Assistant:
         body, citations, cited = _cite(prefix, prefix_citations, sentences, reader)
         shown = {r.chunk_id for r in retrieved}
         retrieved += [_retrieved(c, 0.0) for c in cited.values() if c.chunk_id not in shown]
-        check = check_answer(body, cited, {c.chunk_id for c in cited.values()})
+        dated = format_date(today) if status else ""  # a status sentence names today, which no source holds
+        check = check_answer(body, cited, {c.chunk_id for c in cited.values()}, given=dated)
         text = f"{FRAME[language]} {body}" if language in FRAME else body
         if not status:
             notices = call_notices(build.calls, list(cited.values()), standalone, today)
@@ -352,6 +366,8 @@ class Assistant:
         parts = question_parts(question)
         if len(parts) < 2:
             return []
+        if language != "en":  # each part searched with its English terms, as the whole question is
+            parts = [build.retriever.search_query(part, language) for part in parts]
         encode = _sentence_encoder(build.reader.embedder)
         ranked = []
         for part, vector in zip(parts, encode(parts), strict=True):
@@ -388,10 +404,14 @@ class Assistant:
         retrieval = build.retriever.retrieve(SUCCESSOR_QUERY, k=4)
         chunks = [h.chunk for h in retrieval.hits]
         scored = self._score(SUCCESSOR_QUERY, retrieval, chunks, build, focus=None)
-        for item in scored[:3]:
-            if item.chunk not in already and item.score >= self.settings.min_evidence:
-                return [(item.sentence, item.chunk)]
-        return []
+        fresh = [s for s in scored if s.chunk not in already and s.score >= self.settings.min_evidence]
+        # A sentence that says what continued the calls answers "what replaced them"; one that only names the
+        # successor, or only says there is one, is a pointer.
+        naming = [
+            s for s in fresh if SUCCESSOR_NAMES.search(s.sentence) and not s.sentence.rstrip().endswith("?")
+        ]
+        saying = [s for s in naming if SUCCESSOR_VERBS.search(s.sentence)]
+        return [(item.sentence, item.chunk) for item in (saying or naming or fresh)[:1]]
 
     def check_eligibility(
         self,
@@ -435,7 +455,8 @@ class Assistant:
                 parts.append(f"{sentence.rstrip().rstrip('.')} [{numbers[chunk.chunk_id]}].")
         body = " ".join(parts)
         cited = {numbers[c.chunk_id]: c for c in used.values() if c.chunk_id in numbers}
-        check = check_answer(body, cited, set(numbers), given=question)
+        # The company's own figures, in whatever form it wrote them ("EUR 8M") and as the answer writes them.
+        check = check_answer(body, cited, set(numbers), given=f"{question}; {given_figures(result)}")
         notices = [f"To be sure, we still need to know: {m}" for m in result.missing]
         if not check.ok:
             notices.append("Citation check: " + "; ".join(check.problems))
@@ -466,13 +487,53 @@ class Assistant:
 
 
 def _open_on(calls: list[Any], today: date) -> list[Any]:
-    return [r for r in calls if status_on(r, today).is_open]
+    """Calls not closed on ``today``: open, not yet open, between stages or with a deadline ahead."""
+    return [r for r in calls if status_on(r, today).is_upcoming]
+
+
+# A quoted sentence that itself says a call is closed ("are now closed", "have also closed", "no ... is still
+# open"), or that one is open.
+_SAYS_CLOSED = re.compile(
+    r"\b(?:is|are|was|were|has|have|had)\s+(?:now\s+|also\s+|all\s+|already\s+|since\s+)*(?:been\s+)?closed\b|"
+    r"\bclosed\s+(?:on|in|since|by|at)\b|\bno\b[^.;]{0,80}\b(?:is|are)\s+(?:still\s+|now\s+)?open\b|"
+    r"\bnone\b[^.;]{0,60}\b(?:is|are)\s+(?:still\s+|now\s+)?open\b|\bno\s+new\b[^.;]{0,40}\bwill\s+open\b",
+    re.IGNORECASE,
+)
+_SAYS_OPEN = re.compile(r"\b(?:is|are)\s+(?:still\s+|now\s+|currently\s+)open\b", re.IGNORECASE)
+# A quoted FAQ answer that opens with its verdict ("No. INNOLABS ended in 2019, ...") answers its own question.
+_VERDICT = re.compile(r"^\s*(no|yes)\b\s*[.,:;]", re.IGNORECASE)
+
+
+def _agreeing(
+    sentences: list[tuple[str, Chunk]], status: StatusAnswer, calls: list[Any], today: date
+) -> list[tuple[str, Chunk]]:
+    """The quoted sentences that do not contradict the dated status: one saying a call is closed goes when that
+    call (or, when it names none, the call the answer is about) still has a date ahead, and one saying a call is
+    open goes when it is closed. For a question about all calls, only the stated calls' own passages remain."""
+    by_doc = {r.doc_id: r for r in calls}
+    stated = {r.doc_id for r in status.about}
+    kept = []
+    for sentence, chunk in sentences:
+        if not status.named and chunk.doc_id not in stated:
+            continue
+        verdict = _VERDICT.match(sentence)
+        if verdict and (verdict.group(1).lower() == "no") == status.upcoming:
+            continue
+        says_closed = bool(_SAYS_CLOSED.search(sentence))
+        says_open = not says_closed and bool(_SAYS_OPEN.search(sentence))
+        if says_closed or says_open:
+            mentioned = find_calls(calls, sentence) or [r for r in [by_doc.get(chunk.doc_id)] if r]
+            ahead = any(status_on(r, today).is_upcoming for r in mentioned) if mentioned else status.upcoming
+            if ahead == says_closed:
+                continue
+        kept.append((sentence, chunk))
+    return kept
 
 
 def _self_check_applies(question: str) -> bool:
-    """An eligibility question that gives the company's size, or its country and a scheme: the self-check can
-    conclude something from either."""
-    if asks_about_country_eligibility(question):
+    """An eligibility question that gives the company's size, or its country and a scheme, or a consortium's
+    members and their countries: the self-check can conclude something from each."""
+    if asks_about_country_eligibility(question) or asks_about_consortium(question):
         return True
     if not detect_eligibility_question(question):
         return False

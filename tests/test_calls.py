@@ -16,7 +16,10 @@ from assistant.calls import (
     find_calls,
     format_date,
     open_calls,
+    specific_records,
+    status_clause,
     status_on,
+    upcoming_calls,
 )
 from assistant.documents.model import Block, Chunk, Document
 
@@ -75,6 +78,116 @@ def test_status_on(record: CallRecord, today: date, state: CallState, sentence: 
     status = status_on(record, today)
     assert status.state is state
     assert status.sentence == sentence
+
+
+# The whole topic beside its cut-offs, as the corpus files them: the topic record knows no opening date.
+TOPIC = CallRecord(
+    "call-innosup-01-2018-2020",
+    "INNOSUP-01-2018-2020: cluster facilitated projects for new industrial value chains (whole topic, 2018-2020)",
+    ("INNOSUP-01-2018-2020", "H2020-INNOSUP-2020-01-two-stage"),
+    None,
+    (
+        Deadline(date(2018, 4, 12), "2018 cut-off, first stage"),
+        Deadline(date(2020, 4, 2), "2020 cut-off, first stage"),
+        Deadline(date(2020, 9, 8), "2020 cut-off, second stage"),
+    ),
+)
+CUTOFF_2018 = CallRecord(
+    "call-innosup-01-2018-2020-cutoff-2018",
+    "INNOSUP-01-2018-2020, 2018 cut-off: the first call of the last INNOSUP-1 topic",
+    ("INNOSUP-01-2018-2020", "INNOSUP-2018-1"),
+    None,
+    (Deadline(date(2018, 4, 12), "first stage"),),
+)
+
+
+@pytest.mark.parametrize(
+    ("record", "today", "clause", "dates"),
+    [
+        (TWO_STAGE, date(2019, 10, 1),
+         "is not yet open: it opens on 7 November 2019, with deadlines on 2 April 2020 (first stage) and "
+         "8 September 2020 (second stage)", [date(2019, 11, 7), date(2020, 4, 2), date(2020, 9, 8)]),
+        (TWO_STAGE, date(2020, 1, 15),
+         "is open: next deadline 2 April 2020 (first stage), then 8 September 2020 (second stage)",
+         [date(2020, 4, 2), date(2020, 9, 8)]),
+        (TWO_STAGE, date(2020, 4, 2),
+         "is open: next deadline 2 April 2020 (first stage), then 8 September 2020 (second stage) "
+         "(today is the deadline)", [date(2020, 4, 2), date(2020, 9, 8)]),
+        (TWO_STAGE, date(2020, 6, 1),
+         "is between stages: the deadline of 2 April 2020 (first stage) has passed; next deadline 8 September 2020 "
+         "(second stage)", [date(2020, 4, 2), date(2020, 9, 8)]),
+        (TWO_STAGE, date(2020, 9, 9), "is closed: its last deadline (second stage) was 8 September 2020",
+         [date(2020, 9, 8)]),
+        (SERIES, date(2018, 2, 20), "is open: next deadline "
+         "16 May 2018 (first open call), then 15 February 2019 (second open call)",
+         [date(2018, 5, 16), date(2019, 2, 15)]),
+        (SERIES, date(2018, 8, 1),
+         "has its next deadline on 15 February 2019 (second open call); the deadline of 16 May 2018 (first open "
+         "call) has passed, and the sources do not say when the next round opens", [date(2018, 5, 16), date(2019, 2, 15)]),
+        (DEADLINE_ONLY, date(2017, 1, 1),
+         "has a deadline ahead on 28 February 2017, but the sources do not give its opening date, so it may not be "
+         "open yet", [date(2017, 2, 28)]),
+        (DEADLINE_ONLY, date(2017, 3, 1), "is closed: its last deadline was 28 February 2017", [date(2017, 2, 28)]),
+        (OPENS_ONLY, date(2016, 1, 1), "is not yet open: it opens on 15 September 2017", [date(2017, 9, 15)]),
+        (OPENS_ONLY, date(2026, 1, 1), "", []),
+        (NO_DATES, date(2026, 1, 1), "", []),
+    ],
+)  # fmt: skip
+def test_status_clause_states_the_state_with_its_dates(
+    record: CallRecord, today: date, clause: str, dates: list[date]
+) -> None:
+    text, stated = status_clause(record, status_on(record, today))
+    assert text == clause
+    assert list(stated) == dates
+    for day in stated:  # every date the clause cites is written in it
+        assert format_date(day) in text
+    if "closed" in text:  # a call with a date ahead is never called closed
+        assert not status_on(record, today).is_upcoming
+
+
+@pytest.mark.parametrize(
+    ("today", "upcoming"),
+    [
+        (date(2019, 10, 1), True),  # not yet open
+        (date(2020, 1, 15), True),  # open
+        (date(2020, 6, 1), True),  # between stages
+        (date(2020, 9, 8), True),  # the last deadline day
+        (date(2020, 9, 9), False),  # closed
+    ],
+)
+def test_a_call_with_a_date_ahead_is_upcoming(today: date, upcoming: bool) -> None:
+    assert status_on(TWO_STAGE, today).is_upcoming is upcoming
+    assert status_on(TOPIC, today).is_upcoming is upcoming
+    assert bool(upcoming_calls([TWO_STAGE, DEADLINE_ONLY, NO_DATES], today)) is upcoming
+
+
+@pytest.mark.parametrize(
+    ("today", "kept"),
+    [
+        # The topic's deadline that matters is one its cut-off also holds: the cut-off speaks for it.
+        (date(2018, 3, 1), {CUTOFF_2018.doc_id, TWO_STAGE.doc_id}),
+        (date(2019, 10, 1), {CUTOFF_2018.doc_id, TWO_STAGE.doc_id}),
+        (date(2020, 6, 1), {CUTOFF_2018.doc_id, TWO_STAGE.doc_id}),
+        (date(2026, 1, 1), {CUTOFF_2018.doc_id, TWO_STAGE.doc_id}),
+    ],
+)
+def test_specific_records_prefer_the_cut_off_to_the_whole_topic(today: date, kept: set[str]) -> None:
+    records = [TOPIC, CUTOFF_2018, TWO_STAGE, SERIES]
+    assert {r.doc_id for r in specific_records(records, today)} == kept | {SERIES.doc_id}
+    # Without its cut-offs, the topic stays.
+    assert specific_records([TOPIC, SERIES], today) == [TOPIC, SERIES]
+
+
+def test_upcoming_calls_soonest_first_whatever_the_state() -> None:
+    found = upcoming_calls([SERIES, TWO_STAGE, DEADLINE_ONLY, NO_DATES], date(2020, 6, 1))
+    assert [(r.doc_id, s.state) for r, s in found] == [(TWO_STAGE.doc_id, CallState.BETWEEN_STAGES)]
+    found = upcoming_calls([SERIES, TWO_STAGE, DEADLINE_ONLY], date(2017, 1, 1))
+    assert [r.doc_id for r, _ in found] == [DEADLINE_ONLY.doc_id, SERIES.doc_id, TWO_STAGE.doc_id]
+
+
+def test_short_name() -> None:
+    assert TWO_STAGE.short_name == "INNOSUP-01-2018-2020, 2020 cut-off"
+    assert TOPIC.short_name == "INNOSUP-01-2018-2020"
 
 
 def test_status_details() -> None:

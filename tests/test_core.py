@@ -116,3 +116,78 @@ def test_a_question_in_another_language_about_something_else_is_refused(assistan
     assert off_topic.refused and off_topic.language == "fr" and not off_topic.citations
     on_topic = assistant.ask("Quel est le montant maximal du bon par PME ?")
     assert not on_topic.refused and "EUR 60,000" in on_topic.text
+
+
+RULES = """---
+id: guide-rules
+title: "SME and consortium rules"
+doc_type: guide
+programme: INNOSUP-1
+call_ids: []
+source_urls: [https://example.org/rules]
+updated: 2026-11-01
+language: en
+---
+
+## Ceilings for a small enterprise
+
+A small enterprise has fewer than 50 staff and an annual turnover or balance-sheet total of no more than
+EUR 10 million.
+
+## Ceilings for a micro enterprise
+
+A micro enterprise has fewer than 10 staff and an annual turnover or balance-sheet total of no more than
+EUR 2 million.
+
+## Minimum consortium
+
+An Innovation Action needs at least three independent legal entities, each in a different EU Member State or
+associated country.
+"""
+
+
+@pytest.fixture(scope="module")
+def with_rules(tmp_path_factory) -> Assistant:
+    import shutil
+
+    corpus = tmp_path_factory.mktemp("corpus")
+    for document in STUB.iterdir():
+        shutil.copy(document, corpus / document.name)
+    (corpus / "guide-rules.md").write_text(RULES, encoding="utf-8")
+    settings = Settings(index_dir=tmp_path_factory.mktemp("idx"), embedding_model="hash", min_evidence=0.3)
+    ingest([corpus], settings)
+    return Assistant.open(settings=settings)
+
+
+@pytest.mark.parametrize(
+    ("question", "verdict"),
+    [
+        ("Our consortium has three partners: one from France, one from Germany and one from Norway. Is that "
+         "eligible for INNOSUP-1?", "Your consortium meets the Horizon 2020 minimum for Innovation Actions such as "
+         "INNOSUP-1 projects if the three are independent of each other"),
+        ("Our consortium has three partners: two from France and one from Germany. Is that eligible for Horizon "
+         "2020?", "Your consortium does not meet"),
+        ("Our consortium: a company from Spain, its subsidiary from Portugal and a university from Italy. Eligible "
+         "for Horizon 2020?", "Your consortium does not meet"),
+    ],
+)  # fmt: skip
+def test_a_consortium_question_gets_the_self_check_verdict(with_rules, question, verdict):
+    answer = with_rules.ask(question)
+    assert answer.backend == "self-check" and not answer.refused
+    assert answer.text.startswith(verdict), answer.text
+    assert answer.citations[0].doc_id == "guide-rules"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "we have 40 staff and EUR 8M turnover, are we an SME?",
+        "we have 40 staff and 8 Mio € Umsatz, are we an SME?",
+        "We have 40 staff and a turnover of EUR 8,000,000. Are we a small enterprise?",
+    ],
+)
+def test_the_users_own_figures_raise_no_citation_notice(with_rules, question):
+    answer = with_rules.ask(question)
+    assert answer.backend == "self-check"
+    assert "With 40 staff and a turnover of EUR 8 million, your company is a small enterprise" in answer.text
+    assert not any(n.startswith("Citation check") for n in answer.notices), answer.notices

@@ -17,6 +17,7 @@ from assistant.eligibility.numbers import Money, Quantity, find_quantities, pars
 from assistant.eligibility.profile import (
     CompanyProfile,
     Partner,
+    asks_about_consortium,
     asks_about_country_eligibility,
     detect_eligibility_question,
     detect_scheme,
@@ -36,6 +37,7 @@ __all__ = [
     "Partner",
     "Quantity",
     "Relation",
+    "asks_about_consortium",
     "asks_about_country_eligibility",
     "assess_ownership",
     "check",

@@ -6,12 +6,13 @@ rule and the support the sources describe into ``Finding`` objects (see ``findin
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from assistant.calls import CallRecord, CallState, find_calls, format_date, status_on
+from assistant.calls import CallRecord, find_calls, format_date, specific_records, status_clause, status_on
 from assistant.eligibility import countries as geo
 from assistant.eligibility.findings import ASK, Finding, category_findings, ownership_findings
 from assistant.eligibility.profile import CompanyProfile, Partner, normalise_scheme
@@ -36,6 +37,8 @@ class CheckResult:
     missing: list[str]
     notes: list[str]
     profile: CompanyProfile
+    # The figures the category was decided on: the company's own, or with its partners' and linked ones added.
+    figures: dict[str, float | None] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -85,8 +88,8 @@ def _country_findings(code: str | None, schemes: list[str]) -> list[Finding]:
                     f"{title} is one of the 16 Horizon 2020 associated countries, whose organisations take part "
                     "on the same access and funding conditions as those of EU Member States, as far as possible; "
                     "SMEs from these countries could apply to INNOSUP-1 open calls.",
-                    f"Horizon 2020 associated countries list {country.name}",
-                    [country.name, "associated"],
+                    f"the 16 Horizon 2020 associated countries list {country.name}",
+                    [country.name, "16 Horizon 2020 associated countries"],
                     code="country.h2020.associated",
                 )
             )
@@ -182,12 +185,49 @@ def _country_findings(code: str | None, schemes: list[str]) -> list[Finding]:
     return findings
 
 
+_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+_RULE_QUERY = (
+    "at least three independent legal entities each in a different EU Member State or associated country"
+)
+_RULE = "at least three legal entities, each in a different EU Member State or associated country"
+_ACTION = "the Horizon 2020 minimum for Innovation Actions such as INNOSUP-1 projects"
+
+
+def _count(n: int) -> str:
+    """Small counts in words: a sentence's digits must be in the passage it cites, and the rule's are not."""
+    return _NUMBER_WORDS[n] if n < len(_NUMBER_WORDS) else str(n)
+
+
+def _who(member: Partner) -> str:
+    """How a sentence names a consortium member: "your company", "the partner from Portugal", "C (Spain)"."""
+    if member.name == "your company":
+        return member.name
+    country = geo.COUNTRIES.get(member.country or "")
+    if re.fullmatch(r"partner \d+(?:\.\d+)?", member.name):
+        return f"the partner from {country.display}" if country else "a partner"
+    return f"{member.name} ({country.name})" if country else member.name
+
+
+def _countries(groups: dict[str, list[Partner]]) -> str:
+    """ "France, Germany" or "France (two entities), Germany"."""
+    parts = []
+    for code, group in groups.items():
+        many = f" ({_count(len(group))} entities)" if len(group) > 1 else ""
+        parts.append(f"{geo.COUNTRIES[code].name}{many}")
+    return ", ".join(parts)
+
+
 def _consortium_findings(profile: CompanyProfile) -> list[Finding]:
+    """The Horizon 2020 consortium rule: three independent legal entities in three different eligible countries.
+
+    A member tied to another (a subsidiary, a parent, a sister company) is not independent, so it does not count
+    as one of the three; when nobody said whether the members are independent, the verdict is conditional."""
     members: list[Partner] = []
     if profile.country:
         members.append(Partner("your company", profile.country, None))
     members += profile.partners
     eligible: dict[str, list[Partner]] = {}
+    counted: dict[str, list[Partner]] = {}
     outside: list[Partner] = []
     unknown = [p for p in members if p.country is None]
     for member in members:
@@ -195,61 +235,83 @@ def _consortium_findings(profile: CompanyProfile) -> list[Finding]:
             continue
         if geo.h2020_status(member.country) == "not_eligible":
             outside.append(member)
-        else:
-            eligible.setdefault(member.country, []).append(member)
-    names = ", ".join(geo.COUNTRIES[c].name for c in eligible)
+            continue
+        eligible.setdefault(member.country, []).append(member)
+        if member.independent is not False:
+            counted.setdefault(member.country, []).append(member)
+    dependent = [p for p in members if p.independent is False and p.country in eligible]
     missing = [ASK["partner_country"]] if unknown else []
-    rule_query = (
-        "at least three independent legal entities each in a different EU Member State or associated country"
-    )
     findings: list[Finding] = []
-    if len(eligible) >= 3:
-        independent = all(p.independent for p in profile.partners) and bool(profile.partners)
+    if len(counted) >= 3:
+        settled = all(p.independent for p in profile.partners) and bool(profile.partners)
+        names = ", ".join(geo.COUNTRIES[c].name for c in counted)
+        if settled:
+            text = (
+                f"Your consortium meets {_ACTION}, with independent legal entities in {_count(len(counted))} "
+                f"different eligible countries ({names}): {_RULE}, independent of each other."
+            )
+            code, asks = "consortium.met", missing
+        else:
+            which = "the three are" if len(members) == 3 else "three of them, in different countries, are"
+            text = (
+                f"Your consortium meets {_ACTION} if {which} independent of each other: it has legal entities in "
+                f"{_count(len(counted))} different eligible countries ({names}), and the rule is {_RULE}, "
+                "independent of each other."
+            )
+            code, asks = "consortium.met_if_independent", [*missing, ASK["independence"]]
+        findings.append(Finding("consortium", text, _RULE_QUERY, ["three", "independent"], asks, code))
+    elif len(eligible) >= 3 and dependent:
+        who = "; ".join(f"{_who(p)} is {p.relation or 'linked to another member'}" for p in dependent)
+        names = _countries(counted) or "none"
         text = (
-            f"Your consortium meets the Horizon 2020 minimum for Innovation Actions such as INNOSUP-1 projects, "
-            f"with legal entities in {len(eligible)} different eligible countries ({names}): at least three legal "
-            "entities, each in a different EU Member State or associated country, independent of each other."
+            f"Your consortium does not meet {_ACTION}: {who}, so it is not independent of the others, which "
+            f"leaves independent legal entities in only {_count(len(counted))} different eligible "
+            f"countr{'y' if len(counted) == 1 else 'ies'} ({names}); the rule is {_RULE}, independent of each other."
         )
         findings.append(
             Finding(
                 "consortium",
                 text,
-                rule_query,
+                _RULE_QUERY,
                 ["three", "independent"],
-                missing + ([] if independent else [ASK["independence"]]),
-                "consortium.met",
+                [*missing, ASK["third_country"]],
+                "consortium.not_met.not_independent",
             )
         )
     else:
-        have = f"{len(eligible)} eligible countr{'y' if len(eligible) == 1 else 'ies'}" + (
-            f" ({names})" if names else ""
+        have = _countries(eligible) or "none"
+        n = len(eligible)
+        text = (
+            f"Your consortium does not meet {_ACTION}: it has legal entities in only {_count(n)} different eligible "
+            f"countr{'y' if n == 1 else 'ies'} ({have}), and an INNOSUP-1 project needs {_RULE}, independent of "
+            "each other."
         )
         findings.append(
             Finding(
                 "consortium",
-                f"Your consortium has legal entities in {have}; a Horizon 2020 Innovation Action such as an "
-                "INNOSUP-1 project needs at least three independent legal entities, each in a different EU Member "
-                "State or associated country.",
-                rule_query,
+                text,
+                _RULE_QUERY,
                 ["three", "independent"],
                 [*missing, ASK["third_country"]],
                 "consortium.not_met",
             )
         )
     if outside:
-        listed = ", ".join(f"{p.name} ({geo.COUNTRIES[p.country or ''].name})" for p in outside)
+        listed = ", ".join(_who(p) for p in outside)
         listed = listed[0].upper() + listed[1:]
+        many = len(outside) > 1
         findings.append(
             Finding(
                 "consortium",
-                f"{listed} can join only as a beneficiary without EU funding and does not count towards the "
-                "minimum of three entities from three different Member States or associated countries.",
+                f"{listed} can join only as {'beneficiaries' if many else 'a beneficiary'} without EU funding and "
+                f"{'do' if many else 'does'} not count towards the minimum of three entities from three different "
+                "Member States or associated countries.",
                 "organisation from a country not eligible for funding does not count towards the minimum",
                 ["not eligible", "minimum"],
                 code="consortium.outside",
             )
         )
-    if any(len(group) > 1 for group in eligible.values()):
+    if len(counted) >= 3 and len(members) > 3:
         findings.append(
             Finding(
                 "consortium",
@@ -335,24 +397,22 @@ def _calls_findings(schemes: list[str], calls: list[CallRecord] | None, today: d
     closed = today is None or today > LAST_INNOSUP_DEADLINE
     if calls and today is not None:
         innosup = [r for r in calls if r.programme == "INNOSUP-1" or find_calls([r], "INNOSUP-1")]
-        for record in innosup:
+        # A cut-off's own record knows its opening date; the whole topic's record beside it does not.
+        for record in specific_records(innosup, today):
             status = status_on(record, today)
-            if status.state in (
-                CallState.OPEN,
-                CallState.NOT_YET_OPEN,
-                CallState.BETWEEN_STAGES,
-                CallState.DEADLINE_AHEAD,
-            ):
-                when = status.next_deadline.date if status.next_deadline else status.opens
-                findings.append(
-                    Finding(
-                        "calls",
-                        f"{record.name}: {status.sentence}",
-                        f"{record.name} {record.title} deadline",
-                        [format_date(when)] if when else [record.name],
-                        code=f"calls.{status.state.value}",
-                    )
+            clause, dates = status_clause(record, status)
+            if not status.is_upcoming or not clause:
+                continue
+            findings.append(
+                Finding(
+                    "calls",
+                    f"{record.short_name} {clause}.",
+                    f"{record.name} {record.title} deadline",
+                    [format_date(d) for d in dict.fromkeys(dates)],
+                    code=f"calls.{status.state.value}",
                 )
+            )
+        findings.sort(key=lambda f: f.code != "calls.open")  # an open call first: it is the one to apply to
         closed = closed and not findings
     if closed:
         findings.append(
@@ -435,4 +495,5 @@ def check(
         missing=list(dict.fromkeys(missing)),
         notes=notes,
         profile=profile,
+        figures={"headcount": result.headcount, "turnover": result.turnover, "balance": result.balance},
     )

@@ -297,21 +297,27 @@ def ownership_findings(ownership: OwnershipResult) -> list[Finding]:
             ),
             Finding(
                 "ownership",
+                "Some investors can hold 25 % or more without ending your company's autonomy, provided they are "
+                "not linked to it: public investment corporations, venture capital companies, business angels "
+                "investing less than EUR 1.25 million, universities and non-profit research centres, "
+                "institutional investors including regional development funds, and small autonomous local "
+                "authorities.",
+                "which investors can hold 25 % or more without breaking autonomy venture capital business angels "
+                "investing less than EUR 1.25 million",
+                [
+                    "venture capital",
+                    "business angels investing less than EUR 1.25 million",
+                    "regional development funds",
+                ],
+                code="ownership.exempt_investors",
+            ),
+            Finding(
+                "ownership",
                 "The staff headcount, turnover and balance-sheet total of a partner enterprise are added pro "
                 "rata, in proportion to the share held; those of a linked enterprise are added at 100 %.",
                 "how partner and linked figures are added pro rata 100 %",
                 ["pro rata", "100 %"],
                 code="ownership.aggregation",
-            ),
-            Finding(
-                "ownership",
-                "Some investors can reach 25 % without ending an enterprise's autonomy, provided they are not "
-                "linked to it: public investment corporations, venture capital companies, business angels, "
-                "universities and non-profit research centres, institutional investors including regional "
-                "development funds, and small autonomous local authorities.",
-                "investors that do not break autonomy public investment corporations venture capital business angels",
-                ["venture capital", "business angels", "regional development funds"],
-                code="ownership.exempt_investors",
             ),
             Finding(
                 "ownership",
@@ -408,15 +414,30 @@ def ownership_findings(ownership: OwnershipResult) -> list[Finding]:
                     "ownership.share_needed",
                 )
             )
-        elif verdict.relation is Relation.PARTNER:
-            whose = "held by" if h.direction == "in_us" else "your company holds in"
-            angel = (
-                " (a business angel investing EUR 1.25 million or more)"
-                if h.holder == "business_angel"
-                else ""
+        elif verdict.relation is Relation.PARTNER and h.direction == "in_us" and h.holder == "business_angel":
+            invested = f" ({format_eur(h.investment_eur)})" if h.investment_eur is not None else ""
+            findings.append(
+                Finding(
+                    "ownership",
+                    f"With {share} held by a business angel whose investment{invested} is EUR 1.25 million or "
+                    "more, the two are partner enterprises: the business-angel exception no longer keeps your "
+                    "company autonomous.",
+                    "business angel investment EUR 1.25 million or more partner enterprises",
+                    ["business angel", "1.25 million or more"],
+                    [] if _has_figures(h) else [ASK["partner_figures"]],
+                    "ownership.partner.business_angel",
+                )
             )
+        elif verdict.relation is Relation.PARTNER:
+            holder = "another enterprise"
+            if h.holder == "local_authority":
+                holder = "a local authority"
+            elif h.holder in EXEMPT_INVESTORS:
+                holder = f"a {investor}"
             lead = (
-                f"With {share} {whose} {investor if h.direction == 'in_us' else 'another enterprise'}{angel}"
+                f"With {share} of your company held by {holder}"
+                if h.direction == "in_us"
+                else f"With {share} of another enterprise held by your company"
             )
             findings.append(
                 Finding(

@@ -27,6 +27,7 @@ __all__ = [
     "SCHEMES",
     "CompanyProfile",
     "Partner",
+    "asks_about_consortium",
     "detect_eligibility_question",
     "detect_scheme",
     "normalise_scheme",
@@ -52,6 +53,7 @@ class Partner:
     name: str
     country: str | None  # ISO code
     independent: bool | None = None
+    relation: str = ""  # why it is not independent, as a sentence names it: "your own subsidiary"
 
 
 @dataclass
@@ -207,7 +209,7 @@ _GROUP = re.compile(
     re.IGNORECASE,
 )
 _OWNERSHIP_WORDS = re.compile(
-    r"hold\w*|own\w*|stake|share\w*|capital|voting|udzia[łl]\w*|akcj\w*|w[łl]asno[śs]\w*|anteil\w*|"
+    r"hold\w*|own\w*|stake|share\w*|capital|voting|h[äa]lt\w*|besitz\w*|udzia[łl]\w*|akcj\w*|w[łl]asno[śs]\w*|anteil\w*|"
     r"beteilig\w*|stimmrecht\w*|d[ée]tien\w*|participation|capital|participaci[óo]n|poseen?|partecipazion\w*|"
     r"quota|detien\w*|invest\w*",
     re.IGNORECASE,
@@ -228,10 +230,28 @@ _HOLDER_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("local_authority", re.compile(r"local\s+authorit\w*|municipalit\w*|\bgmin\w*|gemeinde|kommune|"
                                    r"collectivit[ée]\s+locale|ayuntamiento|municipio|comune\b", re.IGNORECASE)),
 )  # fmt: skip
-_BY_US = re.compile(
-    r"\b(?:we|our\s+company)\s+(?:also\s+)?(?:own|hold|have)\b|\bour\s+(?:stake|share|holding)|"
-    r"\bwir\s+(?:halten|besitzen)|\bnous\s+d[ée]tenons|\bposeemos|\bdeteniamo|\bposiadamy|\bmamy\s+\d",
+# Who holds whom, read in the clause that holds the percentage: "a fund holds 30 % of our shares" (in us), "we hold
+# 35 % of another company" (by us). The clause alone decides: "we have 40 staff, a fund holds 30 %" is in us.
+_IN_US = re.compile(
+    r"\b(?:of|in)\s+(?:us\b|our\s+(?:own\s+)?(?:shares?|capital|company|firm|business|equity|stock|voting|"
+    r"enterprise|start-?up|sme|share\s*capital))|\b(?:owned|held|controlled)\s+by\b|\bour\s+(?:shareholders?|"
+    r"investors?|owners?|parent)\b|\bunser(?:e[rsmn]?)?\s+(?:anteile|kapital\w*|unternehmen\w*|gesellschaft|firma|"
+    r"stimmrechte)|\ban\s+uns\b|\bde\s+notre\s+(?:capital|entreprise|soci[ée]t[ée])|\bde\s+nos\s+(?:parts|"
+    r"actions)|\bd[ée]tenue?s?\s+par|\bnasz(?:ych|ej|ego)\s+(?:udzia|akcj|sp[óo][łl]k|firm|kapita)|"
+    r"\bde\s+nuestr[ao]s?\s+(?:capital|acciones|empresa|participaciones)|\bdel\s+nostro\s+capitale|"
+    r"\bdelle\s+nostre\s+(?:quote|azioni)|\bdella\s+nostra\s+(?:societ|azienda)",
     re.IGNORECASE,
+)
+_BY_US = re.compile(
+    r"\b(?:we|our\s+(?:company|firm|business|group))\s+(?:also\s+|already\s+|currently\s+|still\s+)?"
+    r"(?:owns?|holds?|ha(?:ve|s)|controls?)\s+(?:a\s+|an\s+)?(?:\d|stake|share|holding|participation|majority)|"
+    r"\bwe\s+are\s+(?:a\s+)?(?:shareholder|investor)s?\s+(?:in|of)\b|\bour\s+(?:stake|holding|shareholding|"
+    r"participation)\s+in\b|^\s*(?:also\s+)?(?:own|hold|control)\s+(?:a\s+)?\d|\bwir\s+(?:halten|besitzen)|"
+    r"\bnous\s+d[ée]tenons|\bposeemos|\bdeteniamo|\bposiadamy|\bmamy\s+\d",
+    re.IGNORECASE,
+)
+_CLAUSE_BREAK = re.compile(
+    r"[;:]|,(?!\d)|\s(?:and|but|while|whereas|et|und|oraz|y|e|ma|aber|mais)\s", re.IGNORECASE
 )
 _FIRST_PERSON = re.compile(
     r"\b(?:we|our|us|i|my|nous|notre|nos|je|mon|ma|wir|unser\w*|ich|mein\w*|my|nasz\w*|jeste[śs]my|"
@@ -325,37 +345,64 @@ def _read_holdings(profile: CompanyProfile, text: str, quantities: list[Quantity
         sentence = text[start:end]
         if not _OWNERSHIP_WORDS.search(sentence):
             continue
-        holder = next((name for name, pattern in _HOLDER_WORDS if pattern.search(sentence)), "enterprise")
+        clause = _clause_at(text, q.start, start, end)
+        holder = next(
+            (name for name, pattern in _HOLDER_WORDS if pattern.search(clause)),
+            next((name for name, pattern in _HOLDER_WORDS if pattern.search(sentence)), "enterprise"),
+        )
         investment = next(
             (m.value for m in quantities if m.kind == "money" and m.role == "investment" and start <= m.start < end
              and (m.currency in (None, "EUR"))),
             None,
         )  # fmt: skip
-        direction = "by_us" if _BY_US.search(text[start : q.start]) else "in_us"
+        direction = _direction(clause)
         profile.holdings.append(
             Holding(q.value, holder=holder, direction=direction, investment_eur=investment)
         )
-    if _GROUP.search(text):
+    about_partners, about_us = _partner_text(text)
+    if _GROUP.search(about_us) or _OUR_OWN_AFFILIATE.search(about_partners):
         profile.holdings.append(Holding(None, holder="group"))
-    if profile.holdings or _AUTONOMOUS.search(_partner_clauses(text)[1]):
+    if profile.holdings or _AUTONOMOUS.search(about_us):
         profile.ownership_stated = True
 
 
-def _clauses(text: str) -> list[str]:
-    return [
-        c
-        for c in re.split(r"[,;.!?\n]|\s(?:and|but|while|et|und|oraz|y|e|ma|aber|mais)\s", text)
-        if c.strip()
-    ]
+def _clause_at(text: str, position: int, start: int, end: int) -> str:
+    """The clause of ``text[start:end]`` around ``position``: between the nearest clause breaks on each side."""
+    before = [m.end() for m in _CLAUSE_BREAK.finditer(text, start, position)]
+    after = _CLAUSE_BREAK.search(text, position, end)
+    return text[before[-1] if before else start : after.start() if after else end]
 
 
-def _partner_clauses(text: str) -> tuple[str, str]:
-    """The text split into clauses about consortium partners and the rest ("we are independent" is ownership,
-    "three independent partners" is about the consortium)."""
-    partner, other = [], []
-    for clause in _clauses(text):
-        (partner if _PARTNER_CONTEXT.search(clause) else other).append(clause)
-    return " ".join(partner), " ".join(other)
+def _direction(clause: str) -> str:
+    """ "by_us" when the clause says the company holds the stake, "in_us" otherwise (someone holds it in us)."""
+    if _IN_US.search(clause):
+        return "in_us"
+    return "by_us" if _BY_US.search(clause) else "in_us"
+
+
+def _partner_spans(text: str) -> list[tuple[int, int]]:
+    """Where the text speaks of consortium partners: from the clause that names them to the end of the sentence."""
+    spans = []
+    for start, end in _sentences(text):
+        found = _PARTNER_CONTEXT.search(text, start, end)
+        if found is None:
+            continue
+        breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, start, found.start())]
+        spans.append((breaks[-1] if breaks else start, end))
+    return spans
+
+
+def _partner_text(text: str) -> tuple[str, str]:
+    """The text about consortium partners, and the rest ("we are independent" is ownership, "three independent
+    partners" and "its subsidiary in Portugal" are about the consortium)."""
+    spans = _partner_spans(text)
+    partner = " ".join(text[s:e] for s, e in spans)
+    own, last = [], 0
+    for s, e in spans:
+        own.append(text[last:s])
+        last = e
+    own.append(text[last:])
+    return partner, " ".join(own)
 
 
 def _read_countries(profile: CompanyProfile, text: str) -> None:
@@ -364,7 +411,7 @@ def _read_countries(profile: CompanyProfile, text: str) -> None:
         return
     context = _PARTNER_CONTEXT.search(text)
     own: list[Country] = []
-    partners: list[Country] = []
+    partners: list[Any] = []  # the country mentions of partners
     if context is None:
         own = [m.country for m in mentions]
     else:
@@ -373,7 +420,7 @@ def _read_countries(profile: CompanyProfile, text: str) -> None:
             start, end = next(((s, e) for s, e in sentences if s <= mention.start < e), (0, len(text)))
             in_partner = _PARTNER_CONTEXT.search(text[start:end])
             if in_partner and mention.start > start + in_partner.start():
-                partners.append(mention.country)
+                partners.append(mention)
             else:
                 own.append(mention.country)
     if own:
@@ -383,11 +430,91 @@ def _read_countries(profile: CompanyProfile, text: str) -> None:
             profile.notes.append(
                 f"The company is taken to be established in {own[0].name} (also mentioned: {', '.join(others)})."
             )
-    about_partners = _partner_clauses(text)[0]
-    pattern = r"independent|unabh[äa]ngig|niezale[żz]n|ind[ée]pendant|independiente|indipendent"
-    independent = True if re.search(pattern, about_partners, re.IGNORECASE) else None
-    for index, country in enumerate(partners, start=1):
-        profile.partners.append(Partner(f"partner {index}", country.code, independent))
+    about_partners = _partner_text(text)[0]
+    all_independent = True if _INDEPENDENT.search(about_partners) else None
+    for index, (mention, count) in enumerate(_partner_counts(text, partners), start=1):
+        described = _described(text, mention, partners)
+        dependent = _DEPENDENT.search(described)
+        relation = _relation(dependent.group(0)) if dependent else ""
+        independent = False if dependent else (True if _INDEPENDENT.search(described) else all_independent)
+        for copy in range(count):
+            name = f"partner {index}" if count == 1 else f"partner {index}.{copy + 1}"
+            profile.partners.append(Partner(name, mention.country.code, independent, relation))
+
+
+_INDEPENDENT = re.compile(
+    r"(?<!not )(?<!non-)\b(?:independent|unabh[äa]ngig|niezale[żz]n|ind[ée]pendant|independiente|indipendent)",
+    re.IGNORECASE,
+)
+# A partner tied to another member: it is not one of the independent entities the consortium rule counts.
+_DEPENDENT = re.compile(
+    r"\b(?:our|its|their|his|her|the\s+coordinator['’]s)\s+(?:own\s+)?(?:subsidiar\w*|daughter\s+compan\w*|"
+    r"parent(?:\s+compan\w*)?|sister\s+compan\w*|affiliate\w*|branch\w*|office\w*|group\s+compan\w*)|"
+    r"\bour\s+own\b|\bsister\s+compan\w*|\bsame\s+group\b|\b(?:subsidiar\w*|affiliate)\s+of\s+(?:ours|us|"
+    r"our|the\s+coordinator|another\s+partner|one\s+of)|\bparent\s+compan\w*\s+of\s+(?:ours|us)|"
+    r"\b(?:owned|controlled)\s+by\s+(?:us|our|the\s+same)|\blinked\s+(?:to|with)\s+(?:us|our|each)|"
+    r"\bnot\s+independent|\bunsere?\w*\s+(?:eigene\w*\s+)?tochter\w*|\bnotre\s+(?:propre\s+)?filiale|"
+    r"\bnuestra\s+(?:propia\s+)?filial|\bnasz\w*\s+sp[óo][łl]k\w*\s+(?:zale[żz]n|c[óo]rk)\w*|"
+    r"\bla\s+nostra\s+controllata",
+    re.IGNORECASE,
+)
+_OUR_OWN_AFFILIATE = re.compile(
+    r"\bour\s+(?:own\s+)?(?:subsidiar\w*|daughter\s+compan\w*|parent(?:\s+compan\w*)?|sister\s+compan\w*)|"
+    r"\bunsere?\w*\s+(?:eigene\w*\s+)?tochter\w*|\bnotre\s+(?:propre\s+)?filiale|\bnuestra\s+(?:propia\s+)?"
+    r"filial|\bnasz\w*\s+sp[óo][łl]k\w*\s+(?:zale[żz]n|c[óo]rk)\w*|\bla\s+nostra\s+controllata",
+    re.IGNORECASE,
+)
+_COUNT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "2": 2, "3": 3, "4": 4, "5": 5}
+_COUNT = re.compile(
+    r"\b(one|two|three|four|five|[2-5])\s+(?:[\w-]+\s+){0,2}?(?:from|in|based\s+in|established\s+in)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_PLAIN_LIST = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|&\s*|or\s+)(?:the\s+)?$", re.IGNORECASE)
+
+
+def _partner_counts(text: str, mentions: list[Any]) -> list[tuple[Any, int]]:
+    """Each partner country with how many partners it has ("two from France and one from Germany"). A count
+    before a plain list ("three partners from France, Germany and Italy") counts the list, not its first item."""
+    counted = []
+    for index, mention in enumerate(mentions):
+        before = text[mentions[index - 1].end if index else max(0, mention.start - 40) : mention.start]
+        found = _COUNT.search(before)
+        following = mentions[index + 1] if index + 1 < len(mentions) else None
+        listed = following is not None and _PLAIN_LIST.match(text[mention.end : following.start])
+        count = _COUNT_WORDS[found.group(1).lower()] if found and not listed else 1
+        counted.append((mention, count))
+    return counted
+
+
+def _described(text: str, mention: Any, mentions: list[Any]) -> str:
+    """What the text says about one partner: the words since the previous country, and a relative clause after
+    it ("a company in Portugal, which is our subsidiary")."""
+    index = mentions.index(mention)
+    start = mentions[index - 1].end if index else max(0, mention.start - 80)
+    after = re.match(r"\s*,?\s*(?:which|that|who)\s+(?:is|are)\s+[^,.;]*", text[mention.end :])
+    return text[start : mention.start] + (after.group(0) if after else "")
+
+
+def _relation(phrase: str) -> str:
+    """The dependent partner as a sentence describes it to the company: "our own subsidiary" -> "your own
+    subsidiary", "its subsidiary" -> "a subsidiary of another member"."""
+    words = re.sub(r"\s+", " ", phrase.strip().lower())
+    if words.startswith("our "):
+        return "your " + words[4:]
+    kind = re.search(
+        r"subsidiar|parent|sister|affiliate|branch|office|tochter|filial|controllata|zale", words
+    )
+    noun = {
+        "subsidiar": "a subsidiary",
+        "parent": "the parent company",
+        "sister": "a sister company",
+        "affiliate": "an affiliate",
+        "branch": "a branch",
+        "office": "an office",
+    }.get(kind.group(0) if kind else "", "")
+    if words.startswith(("its ", "their ", "his ", "her ", "the coordinator")) and noun:
+        return f"{noun} of another member"
+    return "linked to another member" if not noun else f"{noun} of another member"
 
 
 def parse_profile(text: str) -> CompanyProfile:
@@ -425,6 +552,25 @@ def asks_about_country_eligibility(text: str) -> bool:
     if not _TAKE_PART.search(text):
         return False
     return parse_profile(text).country is not None
+
+
+_CONSORTIUM_CUE = re.compile(
+    r"eligib\w*|[ée]ligib\w*|elegib\w*|\bmeets?\b|\brules?\b|\benough\b|\bvalid\b|\ballowed\b|acceptable|"
+    r"\bok(?:ay)?\b|qualif\w*|requirements?|\bminimum\b|\bcan\s+(?:we|it|they|i)\b|\bapply\b|"
+    r"zul[äa]ssig|f[öo]rderf[äa]hig|recevable|admissible|\?",
+    re.IGNORECASE,
+)
+
+
+def asks_about_consortium(text: str) -> bool:
+    """ "Our consortium has three partners: one from France, one from Germany and one from Norway. Eligible?": a
+    consortium whose members' countries are given, and a question about it. The self-check can then give a
+    verdict on the consortium rule, even when nothing is said about the company itself."""
+    if not text or not _CONSORTIUM_CUE.search(text):
+        return False
+    profile = parse_profile(text)
+    members = len(profile.partners) + (1 if profile.country else 0)
+    return bool(profile.partners) and members >= 2
 
 
 def detect_eligibility_question(text: str) -> bool:

@@ -6,7 +6,10 @@ from datetime import date
 
 import pytest
 
+from assistant.answering.citations import check_answer
+from assistant.answering.selfcheck import given_figures, run_self_check
 from assistant.calls import CallRecord, Deadline
+from assistant.documents.model import Chunk
 from assistant.eligibility import CheckResult, CompanyProfile, check, parse_profile
 from assistant.eligibility.findings import KINDS
 from assistant.eligibility.numbers import Money
@@ -133,7 +136,7 @@ def test_a_figure_in_another_currency_is_not_converted() -> None:
         ([Holding(30, holder="venture_capital")], True, "autonomous", "ownership.exempt.venture_capital"),
         ([Holding(30, holder="business_angel", investment_eur=1 * M)], True, "autonomous", "ownership.exempt.business_angel"),
         ([Holding(30, holder="business_angel")], True, "unknown", "ownership.angel_amount"),
-        ([Holding(30, holder="business_angel", investment_eur=1.25 * M)], True, "partner", "ownership.partner"),
+        ([Holding(30, holder="business_angel", investment_eur=1.25 * M)], True, "partner", "ownership.partner.business_angel"),
         ([Holding(30, holder="local_authority")], True, "unknown", "ownership.local_authority_size"),
         ([Holding(None, holder="group")], True, "linked", "ownership.group"),
         ([], False, "unknown", "ownership.ask"),
@@ -210,7 +213,7 @@ def test_norway_switzerland_name_themselves_in_the_cosme_finding() -> None:
         (
             "PL",
             [("A", "DE", None), ("B", "NO", None)],
-            "consortium.met",
+            "consortium.met_if_independent",
             ["whether the three partners are independent"],
         ),
         ("PL", [("A", "DE", True)], "consortium.not_met", ["a partner from a third"]),
@@ -219,25 +222,72 @@ def test_norway_switzerland_name_themselves_in_the_cosme_finding() -> None:
         ("PL", [("A", "DE", True), ("B", "GB", True)], "consortium.met", []),
         (None, [("A", "DE", True), ("B", "FR", True), ("C", "ES", True)], "consortium.met", []),
         ("PL", [("A", None, True), ("B", "FR", True)], "consortium.not_met", ["the country of each"]),
+        ("ES", [("A", "PT", False), ("B", "IT", None)], "consortium.not_met.not_independent", ["a partner from a third"]),
+        ("ES", [("A", "PT", False), ("B", "IT", True), ("C", "FR", True)], "consortium.met_if_independent",
+         ["whether the three partners are independent"]),
     ],
-)
+)  # fmt: skip
 def test_consortium_rule(own: str | None, partners: list, code: str, missing: list[str]) -> None:
     profile = CompanyProfile(country=own, partners=[Partner(n, c, i) for n, c, i in partners])
     result = check(profile, "innosup-1")
     found = finding(result, code)
+    assert result.by_kind("consortium")[0].code == code  # one verdict, and it leads
     for needle in missing:
         assert any(needle in m for m in found.missing), (needle, found.missing)
     if not missing:
         assert found.missing == []
 
 
+@pytest.mark.parametrize(
+    ("text", "verdict", "says"),
+    [
+        ("Our consortium has three partners: one from France, one from Germany and one from Norway. Eligible?",
+         "consortium.met_if_independent", ["meets", "if the three are independent of each other", "France, Germany, Norway"]),
+        ("Our consortium has three partners from France, Germany and Italy, all independent. Does it meet the rule?",
+         "consortium.met", ["meets", "with independent legal entities in three different eligible countries"]),
+        ("Our consortium has three partners: two from France and one from Germany. Is that eligible?",
+         "consortium.not_met", ["does not meet", "only two different eligible countries", "France (two entities)"]),
+        ("Our consortium has three partners from France, Germany and the USA. Eligible for INNOSUP-1?",
+         "consortium.not_met", ["does not meet", "only two different eligible countries (France, Germany)"]),
+        ("We are a Spanish company; our partners are our own subsidiary in Portugal and a university in Italy. "
+         "Is the consortium eligible?", "consortium.not_met.not_independent",
+         ["does not meet", "the partner from Portugal is your own subsidiary", "not independent", "(Spain, Italy)"]),
+        ("Our consortium: a company from Spain, its subsidiary from Portugal and a university from Italy. Eligible?",
+         "consortium.not_met.not_independent", ["does not meet", "a subsidiary of another member"]),
+        ("We are a French SME; our consortium partners are a company in France and one in Germany. Eligible?",
+         "consortium.not_met", ["does not meet", "France (two entities), Germany"]),
+    ],
+)  # fmt: skip
+def test_consortium_verdict_from_text(text: str, verdict: str, says: list[str]) -> None:
+    result = check(parse_profile(text), "innosup-1")
+    first = result.by_kind("consortium")[0]
+    assert first.code == verdict
+    for words in says:
+        assert words in first.text, (words, first.text)
+    if "not_met" in verdict:
+        assert "meets" not in first.text.replace("does not meet", "")
+
+
 def test_consortium_extras() -> None:
     profile = CompanyProfile(
-        country="PL", partners=[Partner("A", "DE", True), Partner("B", "DE", True), Partner("C", "US", True)]
+        country="PL",
+        partners=[
+            Partner("A", "DE", True),
+            Partner("B", "DE", True),
+            Partner("D", "FR", True),
+            Partner("C", "US", True),
+        ],
     )
     result = check(profile, "innosup-1")
-    assert {"consortium.outside", "consortium.extra_partners"} <= set(codes(result, "consortium"))
+    assert codes(result, "consortium") == [
+        "consortium.met",
+        "consortium.outside",
+        "consortium.extra_partners",
+    ]
     assert finding(result, "consortium.outside").text.startswith("C (United States) can join only")
+    # Below the minimum, partners "beyond the minimum" make no sense: no extra-partners finding then.
+    short = CompanyProfile(country="PL", partners=[Partner("A", "DE", True), Partner("B", "DE", True)])
+    assert "consortium.extra_partners" not in codes(check(short, "innosup-1"))
 
 
 def test_no_consortium_findings_for_clusterxchange() -> None:
@@ -286,13 +336,46 @@ def _cutoff_2020() -> CallRecord:
     )
 
 
-def test_calls_findings_follow_the_call_dates() -> None:
+def _topic() -> CallRecord:
+    """The whole topic, as filed beside its cut-offs: no opening date, every cut-off's deadlines."""
+    return CallRecord(
+        "call-innosup-01-2018-2020",
+        "INNOSUP-01-2018-2020: cluster facilitated projects for new industrial value chains (whole topic)",
+        ("INNOSUP-01-2018-2020",),
+        None,
+        (
+            Deadline(date(2018, 4, 12), "2018 cut-off, first stage"),
+            Deadline(date(2020, 4, 2), "2020 cut-off, first stage"),
+            Deadline(date(2020, 9, 8), "2020 cut-off, second stage"),
+        ),
+        None,
+        "INNOSUP-1",
+    )
+
+
+@pytest.mark.parametrize(
+    ("today", "code", "text", "terms"),
+    [
+        (date(2019, 10, 1), "calls.not_yet_open",
+         "INNOSUP-01-2018-2020, 2020 cut-off is not yet open: it opens on 7 November 2019, with deadlines on "
+         "2 April 2020 (first stage) and 8 September 2020 (second stage).",
+         ["7 November 2019", "2 April 2020", "8 September 2020"]),
+        (date(2020, 1, 15), "calls.open",
+         "INNOSUP-01-2018-2020, 2020 cut-off is open: next deadline 2 April 2020 (first stage), then "
+         "8 September 2020 (second stage).", ["2 April 2020", "8 September 2020"]),
+        (date(2020, 6, 1), "calls.between_stages",
+         "INNOSUP-01-2018-2020, 2020 cut-off is between stages: the deadline of 2 April 2020 (first stage) has "
+         "passed; next deadline 8 September 2020 (second stage).", ["2 April 2020", "8 September 2020"]),
+    ],
+)  # fmt: skip
+def test_calls_findings_follow_the_call_dates(today: date, code: str, text: str, terms: list[str]) -> None:
     profile = CompanyProfile(headcount=5)
-    during = check(profile, "innosup-1", calls=[_cutoff_2020()], today=date(2020, 1, 15))
-    (open_finding,) = during.by_kind("calls")
-    assert open_finding.code == "calls.open"
-    assert "2 April 2020" in open_finding.text and open_finding.support_terms == ["2 April 2020"]
-    after = check(profile, "innosup-1", calls=[_cutoff_2020()], today=date(2026, 1, 1))
+    # The topic's record (no opening date, an old deadline) is dropped for the cut-off that holds the same dates.
+    during = check(profile, "innosup-1", calls=[_topic(), _cutoff_2020()], today=today)
+    (found,) = during.by_kind("calls")
+    assert (found.code, found.text, found.support_terms) == (code, text, terms)
+    assert "do not say when" not in found.text and "12 April 2018" not in found.text
+    after = check(profile, "innosup-1", calls=[_topic(), _cutoff_2020()], today=date(2026, 1, 1))
     assert codes(after, "calls") == ["calls.innosup.closed", "calls.successor"]
 
 
@@ -324,3 +407,84 @@ def test_a_company_at_a_smaller_category_s_staff_ceiling_is_told_why_it_is_not_i
     assert result.category == "medium"
     assert "fewer than 50 staff" in finding(result, "category.not.small").text
     assert "category.not.micro" not in codes(result)
+
+
+# --- the self-check as an answer: which findings are shown, and the user's own figures -------------------------
+
+
+def _chunk(text: str) -> Chunk:
+    return Chunk(
+        chunk_id="rules:0",
+        doc_id="rules",
+        text=text,
+        title="Rules",
+        section="",
+        page=None,
+        url="https://example.org",
+        doc_type="guide",
+        programme="",
+        call_ids=(),
+        language="en",
+        position=0,
+        content_hash="x",
+    )
+
+
+ANY = _chunk("any rule")
+
+
+def _shown(question: str) -> list[str]:
+    answer = run_self_check(question, lambda query, terms: (ANY, "quote"), [], date(2026, 1, 1))
+    return [text for text, _, _ in answer.sentences]
+
+
+def test_the_default_ownership_caveat_names_the_investors_that_keep_autonomy() -> None:
+    shown = _shown(EXAMPLE)
+    caveat = [t for t in shown if "25 %" in t]
+    assert caveat[0].startswith("This result uses your own figures only")
+    assert "venture capital companies, business angels investing less than EUR 1.25 million" in caveat[1]
+    assert "universities" in caveat[1] and "small autonomous local authorities" in caveat[1]
+
+
+@pytest.mark.parametrize(
+    ("question", "first", "absent"),
+    [
+        ("Our consortium has three partners: one from France, one from Germany and one from Norway. Eligible for "
+         "INNOSUP-1?", "Your consortium meets", ["enterprise under the EU SME definition", "This result uses"]),
+        ("Our consortium has three partners from France, Germany and the USA. Eligible for INNOSUP-1?",
+         "Your consortium does not meet", ["could be a micro enterprise"]),
+        ("We are a French SME with 20 staff; our consortium partners are a company in France and one in Germany. "
+         "Is our consortium eligible for Horizon 2020?", "Your consortium does not meet", []),
+    ],
+)  # fmt: skip
+def test_a_consortium_question_leads_with_its_verdict(question: str, first: str, absent: list[str]) -> None:
+    shown = _shown(question)
+    assert shown[0].startswith(first), shown
+    assert not any(words in text for words in absent for text in shown)
+
+
+@pytest.mark.parametrize(
+    ("question", "figures"),
+    [
+        ("we have 40 staff and EUR 8M turnover, are we an SME?", ["40 staff", "EUR 8 million"]),
+        ("we have 40 staff and 8 Mio € Umsatz, are we an SME?", ["40 staff", "EUR 8 million"]),
+        ("we have 40 staff and 8 mln zł turnover, are we an SME?", ["40 staff", "PLN 8 million"]),
+        ("we have 40 staff and EUR 8M turnover, a business angel invested EUR 1 million for 35 %. SME?",
+         ["40 staff", "EUR 8 million", "35 %", "EUR 1 million"]),
+        ("Our turnover is EUR 8,000,000 and we have 40 staff. Are we an SME?", ["40 staff", "EUR 8 million"]),
+    ],
+)  # fmt: skip
+def test_the_users_own_figures_pass_the_citation_check_in_any_written_form(
+    question: str, figures: list[str]
+) -> None:
+    answer = run_self_check(question, lambda query, terms: (ANY, "quote"), [], date(2026, 1, 1))
+    given = given_figures(answer)
+    for words in figures:
+        assert words in given, (words, given)
+    rule = _chunk(
+        "A small enterprise has fewer than 50 staff and no more than EUR 10 million; micro: fewer than 10."
+    )
+    sentence = answer.sentences[0][0].rstrip(".") + " [1]."  # the category, stated with the figures
+    assert check_answer(sentence, {1: rule}, {rule.chunk_id}, given=f"{question}; {given}").ok
+    if "8M" in question:  # as written, "8M" holds no figure "8": without the parsed forms the check fails
+        assert not check_answer(sentence, {1: rule}, {rule.chunk_id}, given=question).ok

@@ -7,6 +7,7 @@ import pytest
 from assistant.eligibility.numbers import Money
 from assistant.eligibility.profile import (
     CompanyProfile,
+    asks_about_consortium,
     asks_about_country_eligibility,
     detect_eligibility_question,
     detect_scheme,
@@ -67,8 +68,23 @@ def test_an_amount_that_is_neither_turnover_nor_balance_sheet_is_asked_about() -
         ("Die Universität hält 30 % der Anteile", "university", 30, "in_us", None),
         ("We hold 35 % of another company", "enterprise", 35, "by_us", None),
         ("A municipality owns 30 % of us", "local_authority", 30, "in_us", None),
+        # The direction is read in the clause that holds the percentage, not in the whole sentence before it.
+        ("we have 40 staff and EUR 8M turnover, a venture capital fund holds 30 % of our shares. are we an SME?",
+         "venture_capital", 30, "in_us", None),
+        ("we have 40 staff and EUR 8M turnover, a business angel invested EUR 1 million for 35 %. are we an SME?",
+         "business_angel", 35, "in_us", 1e6),
+        ("We have 40 staff and a company holds 30 % of our capital", "enterprise", 30, "in_us", None),
+        ("We have 40 staff; 30 % of our shares are held by a university", "university", 30, "in_us", None),
+        ("We are 30 % owned by an institutional investor", "institutional_investor", 30, "in_us", None),
+        ("we have 40 staff and hold 30 % of a supplier", "enterprise", 30, "by_us", None),
+        ("We have 40 staff and we own 35 % of another company", "enterprise", 35, "by_us", None),
+        ("Our company holds a 40 % stake in a supplier", "enterprise", 40, "by_us", None),
+        ("We have a 30 % stake in a start-up", "enterprise", 30, "by_us", None),
+        ("Wir haben 40 Mitarbeiter, ein Unternehmen hält 30 % unserer Anteile", "enterprise", 30, "in_us", None),
+        ("Wir halten 30 % an einem Zulieferer", "enterprise", 30, "by_us", None),
+        ("Nous avons 40 salariés, une société détient 30 % de notre capital", "enterprise", 30, "in_us", None),
     ],
-)
+)  # fmt: skip
 def test_holdings_from_text(
     text: str, holder: str, share: float, direction: str, investment: float | None
 ) -> None:
@@ -85,9 +101,22 @@ def test_a_percentage_that_is_not_about_ownership_is_ignored() -> None:
     assert parse_profile("Our sales grew by 30 % last year").holdings == []
 
 
-def test_group_membership_is_read() -> None:
-    profile = parse_profile("We are a subsidiary of a large group with 40 staff")
-    assert [h.holder for h in profile.holdings] == ["group"]
+@pytest.mark.parametrize(
+    ("text", "group"),
+    [
+        ("We are a subsidiary of a large group with 40 staff", True),
+        ("We are a Spanish company; our partners are our own subsidiary in Portugal and a university.", True),
+        # A partner's subsidiary says nothing about the company's own group.
+        (
+            "Our consortium: a company from Spain, its subsidiary from Portugal and a university from Italy.",
+            False,
+        ),
+        ("We have 40 staff and partners in Germany, one of them a subsidiary of Siemens.", False),
+    ],
+)
+def test_group_membership_is_read(text: str, group: bool) -> None:
+    profile = parse_profile(text)
+    assert ([h.holder for h in profile.holdings] == ["group"]) is group
 
 
 @pytest.mark.parametrize(
@@ -98,6 +127,8 @@ def test_group_membership_is_read() -> None:
         ("Jesteśmy niezależną firmą", True),
         ("We have 20 staff", False),
         ("We have 20 staff and three independent partners in Germany, France and Spain", False),
+        ("Our consortium has three partners from France, Germany and Italy, all independent.", False),
+        ("We are independent; our consortium partners are in Germany and Norway.", True),
     ],
 )
 def test_ownership_stated(text: str, stated: bool) -> None:
@@ -108,6 +139,56 @@ def test_partners_from_text() -> None:
     profile = parse_profile("We are a Polish SME; our consortium partners are in Germany and Norway.")
     assert profile.country == "PL"
     assert [p.country for p in profile.partners] == ["DE", "NO"]
+
+
+@pytest.mark.parametrize(
+    ("text", "own", "partners"),
+    [
+        ("Our consortium has three partners: one from France, one from Germany and one from Norway.", None,
+         [("FR", None), ("DE", None), ("NO", None)]),
+        ("Our consortium has three partners: two from France and one from Germany.", None,
+         [("FR", None), ("FR", None), ("DE", None)]),
+        ("Our consortium has three partners from France, Germany and the USA.", None,
+         [("FR", None), ("DE", None), ("US", None)]),
+        ("Our consortium has three partners from France, Germany and Italy, all independent.", None,
+         [("FR", True), ("DE", True), ("IT", True)]),
+        ("We are a Spanish company; our partners are our own subsidiary in Portugal and a university in Italy.",
+         "ES", [("PT", False), ("IT", None)]),
+        ("We are a Spanish company; our partners are a university in Italy and our own subsidiary in Portugal.",
+         "ES", [("IT", None), ("PT", False)]),
+        ("Our consortium: a company from Spain, its subsidiary from Portugal and a university from Italy.", None,
+         [("ES", None), ("PT", False), ("IT", None)]),
+        ("We are a Polish SME working with partners in Germany and in Austria, which is our sister company.", "PL",
+         [("DE", None), ("AT", False)]),
+        ("We are a French SME; our consortium partners are a company in France and one in Germany.", "FR",
+         [("FR", None), ("DE", None)]),
+    ],
+)  # fmt: skip
+def test_consortium_members_their_number_and_independence(
+    text: str, own: str | None, partners: list[tuple[str, bool | None]]
+) -> None:
+    profile = parse_profile(text)
+    assert profile.country == own
+    assert [(p.country, p.independent) for p in profile.partners] == partners
+    assert all(p.relation for p in profile.partners if p.independent is False)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Our consortium has three partners: one from France, one from Germany and one from Norway. Eligible?", True),
+        ("Our consortium: a company from Spain, its subsidiary from Portugal and a university from Italy. Eligible "
+         "for Horizon 2020?", True),
+        ("Our consortium has three partners from France, Germany and the USA. Eligible for INNOSUP-1?", True),
+        ("We are a Polish SME; our consortium partners are in Germany and Norway. Can we apply?", True),
+        ("Can a partner from the USA join an INNOSUP-1 consortium?", False),
+        ("How many countries does an INNOSUP-1 consortium need?", False),
+        ("Could a company from Norway, Israel or Turkey apply to an INNOSUP-1 project call?", False),
+        ("Our consortium has partners in France and Germany.", False),
+    ],
+)  # fmt: skip
+def test_a_consortium_with_its_countries_is_a_question_for_the_check(text: str, expected: bool) -> None:
+    assert asks_about_consortium(text) is expected
 
 
 def test_cluster_membership() -> None:

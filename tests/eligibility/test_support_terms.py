@@ -35,6 +35,11 @@ PROFILES = [
     CompanyProfile(headcount=9, turnover=Money(1 * M), country="TR"),
     CompanyProfile(country="PL", partners=[Partner("A", "DE", True), Partner("B", "NO", True)]),
     CompanyProfile(country="PL", partners=[Partner("A", "DE"), Partner("B", "DE"), Partner("C", "US")]),
+    CompanyProfile(
+        country="ES", partners=[Partner("A", "PT", False, "your own subsidiary"), Partner("B", "IT")]
+    ),
+    CompanyProfile(partners=[Partner("A", "FR"), Partner("B", "DE"), Partner("C", "NO"), Partner("D", "FR")]),
+    parse_profile("Our consortium has three partners: two from France and one from Germany. Eligible?"),
     *[
         CompanyProfile(headcount=20, turnover=Money(3 * M), holdings=[h], ownership_stated=True)
         for h in (
@@ -96,6 +101,41 @@ def test_the_profiles_cover_every_kind_of_finding() -> None:
     codes = {key.split(":")[0] for key in FINDINGS}
     assert len(codes) >= 45
     assert {"category.currency", "ownership.group", "country.h2020.uk", "consortium.outside"} <= codes
+    assert {
+        "consortium.met_if_independent",
+        "consortium.not_met.not_independent",
+        "consortium.extra_partners",
+        "ownership.partner.business_angel",
+        "ownership.exempt_investors",
+    } <= codes
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="no corpus folder")
+@pytest.mark.parametrize(
+    "today",
+    [
+        date(2018, 3, 1),
+        date(2019, 10, 1),
+        date(2020, 1, 15),
+        date(2020, 4, 2),
+        date(2020, 6, 1),
+        date(2020, 9, 8),
+    ],
+)
+def test_the_calls_findings_on_any_day_are_citable(today: date) -> None:
+    """The dated calls findings cite the call's own passage: every date they state must be in one section of it
+    (the whole topic's record beside its cut-offs states dates no cut-off passage holds)."""
+    from assistant.documents.corpus import load_corpus
+    from assistant.settings import get_settings
+
+    records = calls_from_documents(load_corpus([CORPUS], get_settings()).documents)
+    findings = check(CompanyProfile(headcount=5), "innosup-1", calls=records, today=today).by_kind("calls")
+    assert findings and all(f.code != "calls.innosup.closed" for f in findings)
+    for f in findings:
+        terms = [_norm(t) for t in f.support_terms]
+        assert any(all(t in section for t in terms) for section in _sections()), (f.text, f.support_terms)
+        if today > date(2018, 4, 12):  # the whole topic's passed 2018 deadline is not the one that matters
+            assert "12 April 2018" not in f.text
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="no corpus folder")
