@@ -30,7 +30,10 @@ run: install
 ingest: install
 	$(BIN)/python ingest.py
 
+# The eval needs an index: ingest first (incremental: a few seconds when the index is current, a full build in a
+# clean clone). The bench builds its own indexes (the full run from scratch, --quick from a copy of this one).
 eval: install
+	$(BIN)/python ingest.py
 	$(BIN)/python -m assistant eval --qa evals/qa.jsonl
 
 bench: install

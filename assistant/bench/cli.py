@@ -279,8 +279,21 @@ def _print_summary(results: dict[str, Any], written: dict[str, Path]) -> None:
     print(f"bench: wrote {written['md']} and {written['json']}", file=sys.stderr)
 
 
+def wall_seconds(entered: float, from_command_line: bool) -> float:
+    """The run's wall time: since the process started (interpreter start-up and imports included, as a reader
+    timing ``python -m assistant bench`` sees it), or since ``main`` was entered when called in-process."""
+    if from_command_line:
+        import psutil
+
+        return max(0.0, time.time() - psutil.Process().create_time())
+    return time.perf_counter() - entered
+
+
 def main(argv: list[str] | None = None) -> int:
+    entered = time.perf_counter()
     argv = list(sys.argv[1:] if argv is None else argv)
+    # `python -m assistant bench ...` (or this module run as a script): the process is the bench's own
+    from_command_line = sys.argv[1:] == argv or sys.argv[1:] == ["bench", *argv]
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -290,6 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     from assistant.bench import report
 
     results = run(cfg, argv)
+    results["meta"]["wall_s"] = round(wall_seconds(entered, from_command_line), 1)
     written = report.write(cfg.out_dir, results)
     results = json.loads(written["json"].read_text(encoding="utf-8"))
     if args.json:

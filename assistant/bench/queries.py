@@ -2,8 +2,9 @@
 
 Retrieval is the hybrid search alone (query embedding, Chroma, bm25s, fusion); the answer is ``Assistant.ask``
 end to end (extractive, cited). Cold answers are timed before ``Assistant.warm_up`` (sentence vectors computed as
-questions come), warm ones after it. Resident memory is read after the warm passes, before anything else
-(the reference pipeline, the torch encoder) is loaded into the process.
+questions come), warm ones after it. Resident memory is read after the retrieval passes and again after the warm
+answers; the figure judged is the process's peak (VmHWM) up to the end of its own answers, before anything else
+(the reference pipeline, the torch encoder) is loaded into it.
 """
 
 from __future__ import annotations
@@ -63,9 +64,9 @@ def load_items(cfg: BenchConfig, chunks: Sequence[Any]) -> tuple[list[EvalItem],
 
 def quality(runs: Sequence[Any]) -> dict[str, Any]:
     """The evals' headline metrics over these runs, scored by the evals' own code."""
-    from assistant.evals.metrics import HEADLINE, aggregate, score_item
+    from assistant.evals.metrics import HEADLINE, aggregate, score_run
 
-    scores = [score_item(run.item, run.answer) for run in runs]
+    scores = [score_run(run) for run in runs]
     overall = aggregate(runs, scores)["overall"]
     out: dict[str, Any] = {"items": overall["items"], "errors": overall["errors"]}
     for name in HEADLINE:
@@ -215,6 +216,7 @@ def measure(params: dict[str, Any]) -> dict[str, Any]:
     passes = run_interleaved([assistant] if ref is None else [assistant, ref], items)
     runs = passes[0]
     phases.mark("warm_answers")
+    after_answers = rss_mb() if ref is None else None  # with the reference loaded, its memory would count
     if ref is not None:
         from assistant.bench import reference
 
@@ -239,7 +241,16 @@ def measure(params: dict[str, Any]) -> dict[str, Any]:
         "warm_up_sentences": sentences,
         "answer_warm_ms": summary(latencies(runs, skip)),
         "refused": sum(1 for r in runs if r.answer is not None and r.answer.refused),
-        "memory": {"before_open": base, "after_queries": memory},
+        "memory": {
+            "before_open": base,
+            "after_queries": memory,
+            "after_answers": after_answers,
+            "peak_mb": (after_answers or memory)["peak_mb"],
+            "peak_covers": "open, cold answers, warm-up, retrieval passes"
+            + (
+                ", warm answers" if after_answers else " (the warm answers ran beside the reference pipeline)"
+            ),
+        },
         "quality": quality(runs) if scorable else None,
         "loadavg": [started_load, loadavg()],
     }

@@ -9,6 +9,9 @@ from typing import Any
 
 MD_NAME = "PERFORMANCE.md"
 JSON_NAME = "performance.json"
+# A one-document re-ingest costs its own embedding plus a new build's fixed work (bm25 rebuilt, every vector
+# re-added to a fresh Chroma collection); at the shipped size that should stay within a few times the embedding.
+ONE_DOC_MAX_RATIO = 3.0
 
 
 def _get(data: Any, *path: Any) -> Any:
@@ -56,6 +59,13 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             lambda v: v <= (one_doc.get("document_chunks") or 0),
         ),
         _target(
+            "re-ingest, one document changed: time beyond a no-change re-ingest / that document's embedding floor",
+            f"<= {ONE_DOC_MAX_RATIO:g} (proportional to the document; at this corpus size)",
+            one_doc.get("extra_over_document_floor"),
+            "x",
+            lambda v: v <= ONE_DOC_MAX_RATIO,
+        ),
+        _target(
             "retrieval p95, shipped corpus",
             "< 25 ms",
             _get(sizes, "shipped", "retrieval_ms", "p95"),
@@ -75,27 +85,30 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         )
         rows.append(
             _target(
-                "resident memory, 100k chunks",
+                "peak resident memory, 100k chunks",
                 "< 1500 MB",
-                _get(big, "memory", "after_queries", "rss_mb"),
+                peak_mb(big),
                 "MB",
                 lambda v: v < 1500,
             )
         )
     else:
         rows.append(_target("retrieval p95, 100k chunks", "< 60 ms (full run only)", None, "ms", bool))
-        rows.append(_target("resident memory, 100k chunks", "< 1500 MB (full run only)", None, "MB", bool))
+        rows.append(
+            _target("peak resident memory, 100k chunks", "< 1500 MB (full run only)", None, "MB", bool)
+        )
     ref = s.get("reference") or {}
     quality = ref.get("quality") or {}
-    rows.append(
-        _target(
-            "our answer p50 / reference similarity_search p50",
-            "<= 1.5",
-            ref.get("ratio_p50"),
-            "x",
-            lambda v: v <= 1.5,
+    for q in ("p50", "p95"):
+        rows.append(
+            _target(
+                f"our answer {q} / reference similarity_search {q}",
+                "<= 1.5",
+                ref.get(f"ratio_{q}"),
+                "x",
+                lambda v: v <= 1.5,
+            )
         )
-    )
     if quality:
         ours, theirs = (
             _get(quality, "ours", "key_fact_accuracy"),
@@ -148,19 +161,45 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         rows.append(
             _target(f"{label}: errors under load", "0", _get(load, key, "errors"), "", lambda v: v == 0)
         )
+    for key, label in (("api_overload", "JSON API"), ("gradio_overload", "Gradio")):
+        only = " (full run only)" if key == "gradio_overload" and _get(load, key) is None else ""
+        rows.append(
+            _target(
+                f"{label}: busy answers beyond the queue, p95",
+                f"< 0.5 s{only}",
+                _get(load, key, "busy_ms", "p95"),
+                "ms",
+                lambda v: v < 500,
+            )
+        )
+        rows.append(
+            _target(
+                f"{label}: server recovers after overload",
+                f"yes{only}",
+                _get(load, key, "recovered"),
+                "",
+                bool,
+            )
+        )
+    meta = results.get("meta") or {}
+    quick = meta.get("mode") == "quick"
     rows.append(
         _target(
-            "busy answers beyond the queue, p95",
-            "< 0.5 s",
-            _get(load, "api_overload", "busy_ms", "p95"),
-            "ms",
-            lambda v: v < 500,
+            "this `--quick` run, wall time" if quick else "this full run, wall time",
+            "< 120 s" if quick else "< 900 s",
+            meta.get("wall_s"),
+            "s",
+            lambda v: v < (120 if quick else 900),
+            digits=0,
         )
     )
-    rows.append(
-        _target("server recovers after overload", "yes", _get(load, "api_overload", "recovered"), "", bool)
-    )
     return rows
+
+
+def peak_mb(size: dict[str, Any] | None) -> float | None:
+    """The highest resident memory of a size's query process, up to the end of its answers (before the reference
+    pipeline, where one was loaded); older results only have the reading after the retrieval passes."""
+    return _get(size, "memory", "peak_mb") or _get(size, "memory", "after_queries", "peak_mb")
 
 
 def render(results: dict[str, Any]) -> str:

@@ -1,7 +1,8 @@
 """``python -m assistant eval``: score eval files, write the report, apply the gate.
 
-Exit status: 0 when the gate passes (or ``--no-gate``), 1 when it fails, 2 when the run could not be made (a
-malformed eval file, no index, a bad ``--set``).
+Exit status: 0 when the gate passes (or ``--no-gate``), 1 when it fails or ``--update-baseline`` was refused (a
+floor or ceiling failed, and no ``--force``), 2 when the run could not be made (a malformed eval file, no index, a
+bad ``--set``).
 """
 
 from __future__ import annotations
@@ -59,7 +60,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, metavar="DIR", help="report directory (default evals/reports/<UTC time>/)"
     )
     parser.add_argument("--json", action="store_true", help="print the metrics as JSON on stdout")
-    parser.add_argument("--update-baseline", action="store_true", help=f"record this run as {BASELINE}")
+    parser.add_argument(
+        "--update-baseline",
+        action="store_true",
+        help=f"record this run as {BASELINE}, only when every floor and ceiling holds",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="with --update-baseline: record it even below a floor"
+    )
     parser.add_argument("--no-gate", action="store_true", help="report only; exit 0 whatever the scores")
     parser.add_argument(
         "--thresholds", type=Path, default=THRESHOLDS, metavar="FILE", help=f"default {THRESHOLDS}"
@@ -94,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     from assistant.evals.gate import (
         ThresholdsError,
         check_gate,
+        item_keys,
         load_baseline,
         load_thresholds,
         make_baseline,
@@ -108,8 +117,11 @@ def main(argv: list[str] | None = None) -> int:
         items = load_items(qa_files)
         overrides = parse_sets(args.sets)
         Settings(**overrides)
-        thresholds = None if args.no_gate else load_thresholds(args.thresholds)
+        gated = not args.no_gate or args.update_baseline  # a baseline is only recorded above the floors
+        thresholds = load_thresholds(args.thresholds) if gated else None
         baseline = None if args.no_gate or args.update_baseline else load_baseline(args.baseline)
+        if args.force and not args.update_baseline:
+            raise ValueError("--force only applies to --update-baseline")
     except (EvalFormatError, ThresholdsError, ValueError, ValidationError) as exc:
         return _fail(str(exc))
     for key in sorted(set(overrides) - set(Settings.model_fields)):
@@ -138,11 +150,20 @@ def main(argv: list[str] | None = None) -> int:
     if default.status != "ok":
         return _fail(f"the default configuration could not run: {default.reason}")
     by_id = {run.item.id: scores for run, scores in zip(default.runs, default.scores, strict=True)}
+    keys = item_keys(items)
+    overall = default.metrics["overall"]
+    gate = None if thresholds is None else check_gate(overall, by_id, thresholds, baseline, keys=keys)
+    refused: list[str] = []  # why --update-baseline did not write
     if args.update_baseline:
-        baseline = make_baseline(default.metrics["overall"], by_id, [str(q) for q in qa_files])
-        write_baseline(args.baseline, baseline)
-        print(f"eval: baseline written to {args.baseline}", file=sys.stderr)
-    gate = None if thresholds is None else check_gate(default.metrics["overall"], by_id, thresholds, baseline)
+        assert gate is not None  # thresholds are always loaded with --update-baseline
+        if gate.passed or args.force:
+            write_baseline(args.baseline, make_baseline(overall, by_id, [str(q) for q in qa_files], keys))
+            forced = "" if gate.passed else " (--force: below a floor or above a ceiling)"
+            print(f"eval: baseline written to {args.baseline}{forced}", file=sys.stderr)
+        else:
+            refused = gate.failures
+        if args.no_gate:
+            gate = None
 
     report = build_report(
         results,
@@ -160,10 +181,20 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(summary(report))
     print(f"eval: report in {written['md']} and {written['html']}", file=sys.stderr)
+    if refused:
+        print(
+            f"eval: baseline NOT written: this run fails the gate's floors or ceilings; {args.baseline} is "
+            "unchanged (--force records it anyway)",
+            file=sys.stderr,
+        )
+        for failure in refused if gate is None else []:
+            print(f"  - {failure}", file=sys.stderr)
     if gate is not None and not gate.passed:
         print("eval: GATE FAILED", file=sys.stderr)
         for failure in gate.failures:
             print(f"  - {failure}", file=sys.stderr)
+        return 1
+    if refused:
         return 1
     if gate is not None:
         print("eval: gate passed", file=sys.stderr)

@@ -17,21 +17,31 @@ from typing import Any
 from assistant.evals.dataset import EvalItem
 from assistant.evals.gate import GateResult
 from assistant.evals.matching import group_hits
-from assistant.evals.metrics import HEADLINE, LABELS, LOWER_IS_BETTER, PASS_FAIL, Score, metric_value
+from assistant.evals.metrics import (
+    EVIDENCE_RECALL,
+    GOLD_RECALL,
+    HEADLINE,
+    LABELS,
+    LOWER_IS_BETTER,
+    PASS_FAIL,
+    Score,
+    metric_value,
+)
 from assistant.evals.runner import ConfigResult
 
 CI_BELOW = 50  # show confidence intervals for slices smaller than this
 ANSWER_CHECKS = ("key_fact_accuracy", "refusal_accuracy", "citation_validity", "citation_support")
-SLICE_COLUMNS = (
+SLICE_COLUMNS = (  # answers: the first table of each slicing
     "key_fact_accuracy",
-    "refusal_accuracy",
     "precision",
-    "evidence_recall_at_5",
-    "evidence_mrr",
+    "refusal_accuracy",
+    "false_refusal_rate",
     "citation_validity",
     "citation_support",
     "latency_p50_ms",
+    "latency_p95_ms",
 )
+RETRIEVAL_COLUMNS = (*EVIDENCE_RECALL, "evidence_mrr", *GOLD_RECALL, "gold_mrr", "gold_ndcg_at_10")
 TEXT_LIMIT = 700
 
 
@@ -68,6 +78,7 @@ def _item_result(run: Any, scores: Mapping[str, Score]) -> dict[str, Any]:
         "retrieved_docs": [r.doc_id for r in answer.retrieved] if answer else [],
         "retrieved_titles": [r.title for r in answer.retrieved] if answer else [],
         "retrieved_facts": [sum(row) for row in hits],
+        "ranked": [r.chunk_id for r in run.ranked] if run.ranked is not None else None,
         "latency_ms": round(run.latency_ms, 2),
         "history_turns": len(run.history) // 2,
         "error": run.error,
@@ -128,19 +139,18 @@ def build_report(
 
 
 def fmt(entry: Any, name: str, show_ci: bool = False) -> str:
-    """A metric cell: percentages for pass/fail metrics (with the Wilson interval when asked), else a number."""
+    """A metric cell: percentages for pass/fail metrics, ms for latencies, else a number; with the 95 % interval
+    (Wilson for pass/fail, bootstrap for the rest) when asked and known."""
     value = entry.get("value") if isinstance(entry, Mapping) else entry
     if value is None:
         return "–"
+    ci = entry.get("ci95") if show_ci and isinstance(entry, Mapping) else None
     if name.startswith("latency"):
-        return f"{value:.1f} ms" if value < 10 else f"{value:.0f} ms"
+        text = f"{value:.1f} ms" if value < 10 else f"{value:.0f} ms"
+        return text + (f" ({ci[0]:.0f}–{ci[1]:.0f})" if ci else "")
     if name in PASS_FAIL:
-        text = f"{value * 100:.1f} %"
-        if show_ci and isinstance(entry, Mapping) and entry.get("ci95"):
-            low, high = entry["ci95"]
-            text += f" ({low * 100:.0f}–{high * 100:.0f})"
-        return text
-    return f"{value:.3f}"
+        return f"{value * 100:.1f} %" + (f" ({ci[0] * 100:.0f}–{ci[1] * 100:.0f})" if ci else "")
+    return f"{value:.3f}" + (f" ({ci[0]:.2f}–{ci[1]:.2f})" if ci else "")
 
 
 def fmt_diff(value: float | None, name: str) -> str:
@@ -172,12 +182,14 @@ class Section:
     images: list[tuple[str, str]] = field(default_factory=list)  # (file name, alt text)
 
 
-def _slice_table(title: str, slices: Mapping[str, Any], first: str) -> Section:
+def _slice_table(
+    title: str, slices: Mapping[str, Any], first: str, columns: Sequence[str] = SLICE_COLUMNS
+) -> Section:
     rows = []
     for key, metrics in slices.items():
         small = metrics["items"] < CI_BELOW
-        rows.append([key, str(metrics["items"]), *(fmt(metrics[m], m, small) for m in SLICE_COLUMNS)])
-    headers = [first, "items", *(LABELS[m] for m in SLICE_COLUMNS)]
+        rows.append([key, str(metrics["items"]), *(fmt(metrics[m], m, small) for m in columns)])
+    headers = [first, "items", *(LABELS[m] for m in columns)]
     return Section(title, headers=headers, rows=rows)
 
 
@@ -251,8 +263,18 @@ def sections(report: Mapping[str, Any], images: Mapping[str, str]) -> list[Secti
 
     if "default" in metrics:
         default = metrics["default"]
-        out.append(_slice_table("Default by kind", default["by_kind"], "kind"))
-        out.append(_slice_table("Default by language", default["by_lang"], "lang"))
+        for key, title, first in (("by_kind", "kind", "kind"), ("by_lang", "language", "lang")):
+            out.append(_slice_table(f"Default by {title}: answers", default[key], first))
+            section = _slice_table(f"Default by {title}: retrieval", default[key], first, RETRIEVAL_COLUMNS)
+            section.lines.append(
+                (
+                    "",
+                    "Answerable items only, scored on a ranking of at least 10 chunks (n/a where a system "
+                    "gives none and retrieved fewer than k). 95 % intervals: Wilson for evidence recall, "
+                    "bootstrap (1,000 seeded resamples) for MRR, gold-doc recall, nDCG and latencies.",
+                )
+            )
+            out.append(section)
         gap = default["multilingual_gap"]
         gap_section = Section("Multilingual gap (key-fact accuracy, answerable items)")
         gap_section.lines = [

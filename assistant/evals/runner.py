@@ -4,6 +4,10 @@ The system under test is anything with ``ask(question, history=None, filters=Non
 ``SystemFactory`` turns a named configuration into one. Tests pass a fake factory; the CLI passes
 ``AssistantFactory``, which opens the real ``Assistant`` with the configuration's settings (building a temporary
 index when a configuration needs another embedding model) or the LangChain-tutorial reference pipeline.
+
+A system may also offer ``ranking(question, answer, k, history=None, filters=None)``: the retrieval it searched
+with, asked again for at least ``k`` chunks (``RANK_DEPTH``, 10). The runner calls it after timing the answer, so
+the retrieval metrics @10 see ten chunks while the answer path stays exactly as shipped.
 """
 
 from __future__ import annotations
@@ -17,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from assistant.answering.answer import Answer
+from assistant.answering.answer import Answer, RetrievedChunk
 from assistant.evals.dataset import EvalItem
-from assistant.evals.metrics import ItemRun, Score, aggregate, score_item
+from assistant.evals.metrics import RANK_DEPTH, ItemRun, Score, aggregate, score_run
 
 
 class Asker(Protocol):
@@ -129,11 +133,83 @@ def run_items(
         except Exception as exc:  # one broken item must not hide the scores of the others
             answer, error = None, f"{type(exc).__name__}: {exc}"
         latency = (time.perf_counter() - started) * 1000
-        run = ItemRun(item=item, answer=answer, latency_ms=latency, history=history, error=error)
+        ranked = _ranking(asker, item.question, answer, history)
+        run = ItemRun(
+            item=item, answer=answer, latency_ms=latency, history=history, error=error, ranked=ranked
+        )
         done[item.id] = run
         if on_item is not None:
             on_item(run)
     return [done[item.id] for item in items]
+
+
+def _ranking(
+    asker: Asker, question: str, answer: Answer | None, history: list[dict[str, str]]
+) -> list[RetrievedChunk] | None:
+    """The system's ranking for the retrieval metrics (untimed), or None when it has none or it failed."""
+    rank = getattr(asker, "ranking", None)
+    if answer is None or not callable(rank):
+        return None
+    try:
+        return list(rank(question, answer, RANK_DEPTH, history=history or None, filters=None))
+    except Exception:  # the metrics then fall back to what the answer retrieved, to the depth it reached
+        return None
+
+
+class RankedAssistant:
+    """The Assistant as asked (``ask`` untouched), plus ``ranking``: its own hybrid retrieval of the query the
+    answer searched with (``Answer.query``), asked for max(k, top_k) chunks. Answers that searched nothing (a
+    screened question) or searched otherwise (the self-check) are ranked on the query the ordinary path would
+    have used: the question, condensed with the history, with the same glossary and country terms."""
+
+    def __init__(self, assistant: Any) -> None:
+        self.assistant = assistant
+
+    def ask(
+        self,
+        question: str,
+        history: list[dict[str, str]] | None = None,
+        filters: dict[str, str] | None = None,
+    ) -> Answer:
+        return self.assistant.ask(question, history=history, filters=filters)
+
+    def ranking(
+        self,
+        question: str,
+        answer: Answer,
+        k: int,
+        history: list[dict[str, str]] | None = None,
+        filters: dict[str, str] | None = None,
+    ) -> list[RetrievedChunk]:
+        from assistant.answering.language import detect_language
+        from assistant.conversation import condense
+        from assistant.retrieval import HybridRetriever
+
+        settings = self.assistant.settings
+        retriever = HybridRetriever(self.assistant.reader, settings)
+        query = answer.query if answer.backend != "self-check" else ""
+        if not query:
+            language = detect_language(question) if question.strip() else "en"
+            query = retriever.search_query(condense(question.strip(), history), language)
+        hits = retriever.retrieve(query, filters=filters, k=max(k, settings.top_k)).hits
+        return [
+            RetrievedChunk(
+                chunk_id=h.chunk.chunk_id,
+                doc_id=h.chunk.doc_id,
+                title=h.chunk.title,
+                page=h.chunk.page,
+                text=h.chunk.text,
+                score=round(float(h.score), 6),
+                section=h.chunk.section,
+                url=h.chunk.url,
+            )
+            for h in hits
+        ]
+
+    def close(self) -> None:
+        close = getattr(self.assistant, "close", None)
+        if callable(close):
+            close()
 
 
 def _progress_bar(name: str, total: int, enabled: bool) -> Any:
@@ -190,7 +266,7 @@ def evaluate(
             close = getattr(asker, "close", None)
             if callable(close):
                 close()
-        scores = [score_item(r.item, r.answer) for r in runs]
+        scores = [score_run(r) for r in runs]
         settings = getattr(factory, "describe", lambda _c: {})(config)
         results[name] = ConfigResult(
             name,
@@ -270,7 +346,7 @@ class AssistantFactory:
             return ReferencePipeline(settings.corpus_dirs, settings, progress=self.progress)
         from assistant import Assistant
 
-        return Assistant.open(index=self._index_for(settings), settings=settings)
+        return RankedAssistant(Assistant.open(index=self._index_for(settings), settings=settings))
 
     def _index_for(self, settings: Any) -> Path | None:
         """The given index, or a temporary one built from the corpus when it holds another model's vectors."""

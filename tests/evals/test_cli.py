@@ -92,6 +92,60 @@ def test_baseline_is_updated_only_on_request_and_catches_a_drop(project, capsys)
     assert "key_fact_accuracy 0.667 vs baseline 1.000 on 3 shared items" in capsys.readouterr().err
 
 
+def test_update_baseline_writes_only_when_the_floors_hold_or_when_forced(project, capsys) -> None:
+    baseline = project["tmp"] / "baseline.json"
+    project["broken"].update({"How much can an SME get?", "And when is the deadline?"})  # 1 of 3: below 0.6
+    assert main([*project["args"], "--out", str(project["tmp"] / "r1"), "--update-baseline"]) == 1
+    err = capsys.readouterr().err
+    assert not baseline.exists()
+    assert "baseline NOT written" in err and "key_fact_accuracy 0.333 is below the floor 0.6" in err
+    # --no-gate does not let a failing run become the baseline either.
+    assert (
+        main([*project["args"], "--out", str(project["tmp"] / "r2"), "--update-baseline", "--no-gate"]) == 1
+    )
+    assert not baseline.exists() and "is below the floor 0.6" in capsys.readouterr().err
+    # A good baseline is kept when a later failing run asks to replace it.
+    project["broken"].clear()
+    assert main([*project["args"], "--out", str(project["tmp"] / "r3"), "--update-baseline"]) == 0
+    good = baseline.read_text()
+    project["broken"].add("How much can an SME get?")
+    project["broken"].add("And when is the deadline?")
+    assert main([*project["args"], "--out", str(project["tmp"] / "r4"), "--update-baseline"]) == 1
+    assert baseline.read_text() == good
+    assert main([*project["args"], "--out", str(project["tmp"] / "r5"), "--update-baseline", "--force"]) == 1
+    assert "(--force" in capsys.readouterr().err
+    assert json.loads(baseline.read_text())["items"]["q1"]["key_fact_accuracy"] is False
+    assert (
+        main([*project["args"], "--out", str(project["tmp"] / "r6"), "--force"]) == 2
+    )  # alone: a usage error
+
+
+def test_a_reworded_item_is_not_compared_with_the_baseline(project, capsys, qa_rows) -> None:
+    assert main([*project["args"], "--out", str(project["tmp"] / "r1"), "--update-baseline"]) == 0
+    stored = json.loads((project["tmp"] / "baseline.json").read_text())
+    assert set(stored["item_keys"]) == {"q1", "q2", "q3", "q4"}
+    # q3 keeps its id but asks about something else, and fails: not a drop against the baseline.
+    qa_rows[2] = {**qa_rows[2], "question": "Quel est le montant pour un visiteur ?"}
+    write_jsonl(Path(project["args"][1]), qa_rows)
+    capsys.readouterr()
+    assert main([*project["args"], "--out", str(project["tmp"] / "r2"), "--json"]) == 0
+    gate = json.loads(capsys.readouterr().out)["gate"]
+    assert "key_fact_accuracy 1.000 vs baseline 1.000 on 2 shared items" in [
+        c["detail"] for c in gate["checks"]
+    ]
+    assert any("1 items changed since the baseline" in n and "q3" in n for n in gate["notes"])
+
+
+def test_a_run_without_quiet_shows_a_progress_bar_on_stderr(project, capsys) -> None:
+    args = [a for a in project["args"] if a != "--quiet"]
+    assert main([*args, "--out", str(project["tmp"] / "r")]) == 0
+    err = capsys.readouterr().err
+    assert "  default: 100%|" in err and "| 4/4 " in err  # tqdm's bar, one per configuration
+    assert "reference: 100%|" in err
+    assert main([*project["args"], "--out", str(project["tmp"] / "q")]) == 0
+    assert "100%|" not in capsys.readouterr().err
+
+
 def test_bad_input_exits_2(project, capsys, tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "x"}\n')

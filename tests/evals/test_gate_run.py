@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from assistant.evals.dataset import load_items
-from assistant.evals.gate import check_gate, load_baseline, load_thresholds
+from assistant.evals.gate import check_gate, item_keys, load_baseline, load_thresholds
 from assistant.evals.runner import AssistantFactory, evaluate
 
 pytestmark = pytest.mark.slow
@@ -26,8 +26,7 @@ def test_default_configuration_passes_the_gate(tmp_path: Path, repo: Path, corpu
 
     by_id = {run.item.id: scores for run, scores in zip(default.runs, default.scores, strict=True)}
     thresholds = load_thresholds(repo / "evals" / "thresholds.toml")
-    gate = check_gate(
-        default.metrics["overall"], by_id, thresholds, load_baseline(repo / "evals" / "baseline.json")
-    )
+    baseline = load_baseline(repo / "evals" / "baseline.json")
+    gate = check_gate(default.metrics["overall"], by_id, thresholds, baseline, keys=item_keys(items))
     errors = [f"{r.item.id}: {r.error}" for r in default.runs if r.error]
     assert gate.passed, "gate failed:\n" + "\n".join(gate.failures + errors[:10])

@@ -7,10 +7,12 @@ import pytest
 from assistant.evals.metrics import (
     ItemRun,
     aggregate,
+    bootstrap,
     evidence_scores,
     gold_scores,
     percentile,
     score_item,
+    score_run,
     summarise,
     wilson,
 )
@@ -121,7 +123,10 @@ def test_summarise_and_percentiles() -> None:
     assert summarise([None, None]) == {"value": None, "n": 0}
     entry = summarise([True, False, True, True, None])
     assert (entry["value"], entry["n"], entry["passed"]) == (0.75, 4, 3)
-    assert summarise([0.5, 1.0, None]) == {"value": 0.75, "n": 2}
+    graded = summarise([0.5, 1.0, None])
+    assert (graded["value"], graded["n"]) == (0.75, 2)
+    assert graded["ci95"] == [0.5, 1.0]  # two values: the resampled means span both
+    assert "ci95" not in summarise([0.5])  # one value: nothing to resample
     assert percentile([40, 10, 30, 20], 50) == 25
     assert percentile([10, 20, 30, 40], 95) == pytest.approx(38.5)
     assert percentile([], 50) is None
@@ -154,3 +159,63 @@ def test_aggregate_slices_precision_and_multilingual_gap() -> None:
     assert gap["english"]["value"] == pytest.approx(1 / 3)
     assert gap["other_languages"]["value"] == 1.0
     assert gap["gap"] == pytest.approx(1 / 3 - 1)
+
+
+def test_recall_at_10_is_scored_on_ten_ranked_chunks_not_on_what_the_answer_kept() -> None:
+    """The answer used top_k=3; the ranking the runner asks for holds ten chunks and the fact at rank 7."""
+    facts = item("a", [["60,000"]], gold=("guide-a",))
+    kept = [chunk(f"c{n}", "nothing here", doc_id=f"other-{n}") for n in range(1, 4)]
+    ranked = [*kept, *(chunk(f"c{n}", "still nothing", doc_id=f"other-{n}") for n in range(4, 7))]
+    ranked += [chunk("c7", "EUR 60,000 per SME", doc_id="guide-a")]
+    ranked += [chunk(f"c{n}", "nothing", doc_id=f"other-{n}") for n in range(8, 11)]
+    said = answer("I cannot find it.", kept)
+    scores = score_item(facts, said, ranked)
+    assert [scores[f"evidence_recall_at_{k}"] for k in (1, 3, 5, 10)] == [False, False, False, True]
+    assert scores["evidence_mrr"] == pytest.approx(1 / 7)
+    assert [scores[f"gold_recall_at_{k}"] for k in (1, 3, 5, 10)] == [0.0, 0.0, 0.0, 1.0]
+    assert scores["gold_ndcg_at_10"] == pytest.approx(1 / math.log2(8))
+    run = ItemRun(facts, said, latency_ms=1.0, history=[], ranked=ranked)
+    assert score_run(run) == scores
+
+    # Without a ranking, only the depths the answer reached are scored: @5 and @10 are n/a, not @3 relabelled.
+    alone = score_item(facts, said)
+    assert [alone[f"evidence_recall_at_{k}"] for k in (1, 3, 5, 10)] == [False, False, None, None]
+    assert [alone[f"gold_recall_at_{k}"] for k in (1, 3, 5, 10)] == [0.0, 0.0, None, None]
+    assert alone["gold_ndcg_at_10"] is None
+    # A ranking shorter than asked means the index had no more: every depth is scored.
+    short = score_item(facts, said, ranked[:7])
+    assert short["evidence_recall_at_10"] is True and short["gold_ndcg_at_10"] is not None
+
+
+def test_gold_recall_counts_the_documents_of_the_top_k_chunks() -> None:
+    scores = gold_scores(["A", "B"], ["A"] * 9 + ["B"])  # B's first chunk is the 10th
+    assert scores["gold_recall_at_5"] == 0.5
+    assert scores["gold_recall_at_10"] == 1.0
+    assert gold_scores(["A"], ["A", "X"], known=2)["gold_recall_at_3"] is None
+
+
+def test_bootstrap_intervals_are_seeded_and_cover_the_graded_means() -> None:
+    values = [1.0, 0.5, 0.0, 0.25, 1.0, 0.0, 0.33, 1.0, 0.5, 0.2]
+    low, high = bootstrap(values)
+    assert bootstrap(values) == [low, high]  # the same seed, the same interval
+    mean = sum(values) / len(values)
+    assert 0.0 <= low < mean < high <= 1.0
+    assert high - low == pytest.approx(0.4, abs=0.12)  # about 2 x 1.96 x sd / sqrt(n) = 0.44
+    assert bootstrap([0.0, 1.0] * 200)[1] - bootstrap([0.0, 1.0] * 200)[0] < 0.12  # narrows with n
+    p95 = bootstrap([float(v) for v in range(100)], statistic="percentile", q=95)
+    assert p95[0] < 94.05 < p95[1] and p95[1] <= 99.0
+
+
+def test_graded_metrics_and_latency_get_bootstrap_intervals_in_every_slice() -> None:
+    retrieved = [chunk("c1", "nothing"), chunk("c2", "EUR 60,000 per SME", doc_id="g")]
+    cases = [(item(f"q{n}", GROUPS, gold=("g",)), answer("EUR 60,000 per SME", retrieved)) for n in range(6)]
+    runs = [
+        ItemRun(i, a, latency_ms=10.0 * n, history=[], ranked=retrieved)
+        for n, (i, a) in enumerate(cases, start=1)
+    ]
+    overall = aggregate(runs, [score_run(r) for r in runs])["overall"]
+    for name in ("evidence_mrr", "gold_mrr", "gold_recall_at_10", "latency_p50_ms", "latency_p95_ms"):
+        assert len(overall[name]["ci95"]) == 2, name
+    assert overall["evidence_mrr"]["ci95"] == [0.5, 0.5]  # every item the same
+    low, high = overall["latency_p50_ms"]["ci95"]
+    assert 10.0 <= low < overall["latency_p50_ms"]["value"] < high <= 60.0

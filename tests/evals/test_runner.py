@@ -1,18 +1,22 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from assistant.answering.answer import Answer
+from assistant.evals.metrics import evidence_scores, score_run
 from assistant.evals.runner import (
     CONFIGURATIONS,
     AssistantFactory,
     ConfigSkipped,
+    RankedAssistant,
     ask_order,
     evaluate,
     run_items,
 )
 from assistant.settings import Settings
-from tests.evals.fakes import FakeAsker, FakeFactory, answer, item
+from tests.evals.fakes import FakeAsker, FakeFactory, answer, chunk, item
 
 
 def echo(question: str, history: list[dict[str, str]] | None) -> Answer:
@@ -111,3 +115,70 @@ def test_only_the_default_configuration_failing_to_open_ends_the_run(tmp_path) -
         factory.open(CONFIGURATIONS["default"])
     with pytest.raises(ConfigSkipped, match="could not open"):
         factory.open(CONFIGURATIONS["lexical"])
+
+
+def test_the_ranking_is_asked_after_the_timed_answer_for_ten_chunks() -> None:
+    calls: list[tuple[str, int]] = []
+
+    class Ranking(FakeAsker):
+        def ranking(self, question, answer, k, history=None, filters=None):
+            calls.append((question, k))
+            return [chunk(f"r{n}", "EUR 60,000" if n == 7 else "nothing") for n in range(1, k + 1)]
+
+    asker = Ranking(lambda q, h: answer("no idea", [chunk("r1", "nothing")]))
+    runs = run_items(asker, [item("a", [["60,000"]], question="How much?")])
+    assert calls == [("How much?", 10)]
+    assert [r.chunk_id for r in runs[0].ranked] == [f"r{n}" for n in range(1, 11)]
+    assert score_run(runs[0])["evidence_recall_at_10"] is True
+    assert score_run(runs[0])["evidence_recall_at_5"] is False
+
+
+def write_docs(root: Path, count: int) -> Path:
+    root.mkdir()
+    for n in range(count):
+        body = (
+            f'---\nid: doc-{n:02d}\ntitle: "Topic {n}"\ndoc_type: guide\nlanguage: en\n---\n\n'
+            f"## Section {n}\n\nThe cluster programme number {n} pays EUR {n + 1},000 to each SME for "
+            f"innovation vouchers in region {n}.\n"
+        )
+        (root / f"doc-{n:02d}.md").write_text(body, encoding="utf-8")
+    return root
+
+
+def test_with_top_k_3_the_retrieval_metrics_still_see_ten_chunks(tmp_path: Path) -> None:
+    """The real Assistant (stand-in embedder): the answer keeps top_k=3, the metrics score a ranking of 10 whose
+    top 3 are the answer's own."""
+    from assistant.index import ingest
+    from assistant.models import HashEmbedder
+
+    corpus = write_docs(tmp_path / "corpus", 14)
+    index = tmp_path / "index"
+    settings = Settings(index_dir=index, corpus_dirs=[corpus], embedding_model="hash")
+    ingest([corpus], settings, index_dir=index, embedder=HashEmbedder())
+    overrides = {"top_k": "3", "embedding_model": "hash", "corpus_dirs": [str(corpus)]}
+    factory = AssistantFactory(index, overrides, tmp_path / "work")
+    asker = factory.open(CONFIGURATIONS["default"])
+    assert isinstance(asker, RankedAssistant) and asker.assistant.settings.top_k == 3
+    items = [
+        item("a", [["EUR 12,000"]], question="How much does cluster programme number 11 pay to each SME?"),
+        item("b", [["region 4"]], kind="follow-up", question="And in which region?", follow_up_of="a"),
+    ]
+    result = evaluate(items, ["default"], factory, progress=False, warm_up=False)["default"]
+    for run, scores in zip(result.runs, result.scores, strict=True):
+        said = [r.chunk_id for r in run.answer.retrieved]
+        ranked = [r.chunk_id for r in run.ranked]
+        assert len(ranked) == 10 and len(set(ranked)) == 10
+        hits = [r for r in said if r in ranked[:3]]
+        assert said[: len(hits)] == ranked[: len(hits)] and len(hits) == min(3, len(said))  # same search
+        assert scores == score_run(run)
+        texts = [r.text for r in run.ranked]
+        assert (
+            scores["evidence_recall_at_10"]
+            is evidence_scores(run.item.must_include, texts)["evidence_recall_at_10"]
+        )
+    # The follow-up is ranked on the query its answer searched with (condensed with the history), not bare.
+    follow = result.runs[1]
+    assert follow.answer.query.startswith("And in which region? (") and "programme" in follow.answer.query
+    again = asker.ranking(follow.item.question, follow.answer, 10, history=follow.history)
+    assert [r.chunk_id for r in again] == [r.chunk_id for r in follow.ranked]
+    assert result.runs[0].ranked[0].doc_id == "doc-11" and follow.ranked[0].doc_id == "doc-11"
