@@ -3,13 +3,14 @@
 The web app writes from many threads (Gradio's workers and the API's thread pool), so the store uses WAL (readers
 never block the writer), one connection per thread, a busy timeout for writers in other processes, and a lock so
 writers in this process queue instead of racing. ``python -m assistant feedback export`` turns the reports into
-draft eval items (evals/README.md): a maintainer fills in ``must_include`` before they are scored.
+eval items (evals/README.md) that ``python -m assistant eval --qa FILE`` loads as they are; see ``EXPORT_HELP``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sqlite3
 import sys
 import threading
@@ -243,34 +244,109 @@ def _report(row: sqlite3.Row) -> Report:
     )
 
 
-def eval_item(report: Report) -> dict[str, Any]:
-    """A draft eval line (evals/README.md). ``must_include`` stays empty for a maintainer to fill in."""
+EXPORT_HELP = """Each report becomes one line of the eval format (evals/README.md), loadable by
+`python -m assistant eval --qa FILE` as it is:
+
+- a refused answer: kind "unanswerable" (must_include empty), the refusal being what is expected;
+- an answered question: kind "fact" ("multilingual" when not in English), the answer given as the reference,
+  and must_include prefilled with the answer's key facts: the figures, dates, identifiers and names it shares
+  with the quotes it cites (others of the answer when it shares none); gold_doc_ids are the cited documents of
+  an answer rated up without a wrong-source flag.
+
+`source` says where an item comes from ("feedback:ID RATING [wrong-source] COMMENT"). When it also holds
+"REVIEW:" a person rated the answer down, flagged a source or rated a refusal down: its reference answer and
+must_include are the assistant's own and may be wrong. Correct the answer and the key facts (or the kind)
+before adding the item to the eval set; until then it scores the assistant against what it said."""
+
+_FIGURE = re.compile(
+    r"(?:EUR|€)\s?\d[\d,.]*(?:\s(?:million|billion))?"  # EUR 1,100 / EUR 5 million
+    r"|\d[\d,.]*\s?(?:million\s|billion\s)?(?:EUR|euros?)\b"
+    r"|\b\d{1,2}\s(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+    r"\s\d{4}\b"
+    r"|\d+(?:[.,]\d+)?\s?%"
+    r"|\b[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*-\d[A-Z0-9-]*\b"  # call ids: INNOSUP-01-2018-2020
+    r"|\b\d[\d,.]*\s(?:working\s)?[a-z]+"  # a number and its unit: 3 working days, 250 staff
+    r"|\b\d[\d,.]*\b"
+)
+_NAME = re.compile(
+    r"\b[A-Z][a-z]*[A-Z][A-Za-z]*\b|\b[A-Z][a-z]{2,}(?:\s[A-Z][a-z]{2,})+\b|(?<=[a-z,;]\s)[A-Z][a-z]{3,}\b"
+)
+_WORD = re.compile(r"[^\W\d_]{8,}")
+_MARKERS = re.compile(r"\[\d+\]")
+MAX_KEY_FACTS = 3
+REVIEW = "REVIEW:"
+
+
+def key_facts(answer: str, quotes: list[str]) -> list[list[str]]:
+    """Up to three facts of ``answer`` as must_include groups: its figures, ids and names that a cited quote also
+    holds, first; failing those, its own figures and names; failing those, its longest words. Each fact is a
+    substring of the answer, so the item checks against its own reference answer."""
+    from assistant.evals.matching import group_matched
+
+    text = _MARKERS.sub(" ", answer)
+    figures = [m.group(0).strip(" ,.") for m in _FIGURE.finditer(text)]
+    names = [m.group(0) for m in _NAME.finditer(text)]
+    words = sorted(_WORD.findall(text), key=len, reverse=True)
+    candidates = [c for c in dict.fromkeys([*figures, *names]) if c]
+    shared = [c for c in candidates if any(group_matched([c], q) for q in quotes if q)]
+    chosen = shared or candidates or list(dict.fromkeys(words))
+    facts: list[str] = []
+    for fact in chosen:
+        if not any(fact in f or f in fact for f in facts):
+            facts.append(fact)
+        if len(facts) == MAX_KEY_FACTS:
+            break
+    return [[f] for f in facts]
+
+
+def eval_item(report: Report) -> dict[str, Any] | None:
+    """One loadable eval line (see ``EXPORT_HELP``); None for a report with no question or answer text."""
+    if not report.question.strip() or not report.answer.strip():
+        return None
     source = f"feedback:{report.id} {report.rating}"
     if report.wrong_source:
         source += " wrong-source"
     if report.comment:
         source += " " + " ".join(report.comment.split())
+    lang = report.language if len(report.language) == 2 and report.language.isalpha() else "en"
+    doubted = report.rating == "down" or report.wrong_source
     item: dict[str, Any] = {
         "id": f"feedback-{report.id}",
         "question": report.question,
         "answer": report.answer,
         "must_include": [],
-        "kind": "fact",
-        "lang": report.language if len(report.language) == 2 else "en",
-        "source": source,
+        "kind": "unanswerable",
+        "lang": lang.lower(),
     }
-    if report.rating == "up" and not report.wrong_source:
-        gold = list(dict.fromkeys(str(s.get("doc_id", "")) for s in report.sources if s.get("doc_id")))
-        if gold:
-            item["gold_doc_ids"] = gold
+    if report.refused:
+        if doubted:
+            source += f" | {REVIEW} refused but rated down: if the documents answer it, make it a fact item"
+    else:
+        quotes = [str(s.get("quote", "")) for s in report.sources]
+        item["must_include"] = key_facts(report.answer, quotes)
+        item["kind"] = "fact" if item["lang"] == "en" else "multilingual"
+        if not item["must_include"]:
+            return None
+        if doubted:
+            source += f" | {REVIEW} rated down: correct the answer and must_include"
+        else:
+            source += " | must_include prefilled from the answer"
+            gold = list(dict.fromkeys(str(s.get("doc_id", "")) for s in report.sources if s.get("doc_id")))
+            if gold:
+                item["gold_doc_ids"] = gold
+    item["source"] = source
     return item
 
 
 def export(store: FeedbackStore, out: TextIO) -> int:
-    """Write every report as one JSON line; returns how many."""
+    """Write every report as one JSON line; returns how many (a report with no answer text is left out)."""
     n = 0
     for report in store.reports():
-        out.write(json.dumps(eval_item(report), ensure_ascii=False) + "\n")
+        item = eval_item(report)
+        if item is None:
+            print(f"feedback: report {report.id} left out: no question or answer text", file=sys.stderr)
+            continue
+        out.write(json.dumps(item, ensure_ascii=False) + "\n")
         n += 1
     return n
 
@@ -280,7 +356,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m assistant feedback", description="Feedback given in the web app."
     )
     sub = parser.add_subparsers(dest="action", required=True)
-    exp = sub.add_parser("export", help="write the reports as draft eval items (JSONL)")
+    exp = sub.add_parser(
+        "export",
+        help="write the reports as eval items (JSONL) that the eval runner loads",
+        description=EXPORT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     exp.add_argument("--out", type=Path, help="output file (default: standard output)")
     exp.add_argument("--db", type=Path, help="feedback database (default: ASSISTANT_FEEDBACK_DB)")
     return parser

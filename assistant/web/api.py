@@ -6,13 +6,15 @@ Status codes a client must handle:
   the same object, so a client needs no special case.
 - 413: the request body is over ``MAX_BODY_BYTES`` (a JSON message; nothing is parsed).
 - 422: a malformed request (unknown filter, wrong types).
-- 503: busy (more than ``queue_size`` requests already waiting) or the index is not ready yet; both a JSON
-  message with ``Retry-After``.
+- 503: busy (more than ``queue_size`` requests already waiting, counting the page's questions: one gate serves
+  both) or the index is not ready yet; both a JSON message with ``Retry-After``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -74,9 +76,17 @@ class Health(BaseModel):
     model: str | None = None
 
 
+class Busy(Exception):
+    """No slot: ``concurrency_limit`` answers are running and ``queue_size`` are waiting already."""
+
+
 @dataclass
 class Gate:
-    """At most ``limit`` answers at once and ``queue_size`` waiting; beyond that, an immediate 503."""
+    """At most ``limit`` answers at once and ``queue_size`` waiting; beyond that, an immediate "busy".
+
+    One gate is shared by the API and the page's answering events (``app.py``), so together they never compute
+    more than ``limit`` answers at once. It lives on the event loop: only coroutines on that loop touch it.
+    """
 
     limit: int
     queue_size: int
@@ -94,14 +104,31 @@ class Gate:
     def leave(self) -> None:
         self.admitted -= 1
 
+    @property
+    def waiting(self) -> bool:
+        """Whether a newcomer would wait for a slot (every running place is taken)."""
+        return self.semaphore.locked()
+
+    @contextlib.asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        """Hold one running place for the block; raises ``Busy`` at once when the queue is full."""
+        if not self.try_enter():
+            raise Busy(BUSY)
+        try:
+            async with self.semaphore:
+                yield
+        finally:
+            self.leave()
+
 
 def _busy(detail: str) -> JSONResponse:
     return JSONResponse({"detail": detail}, status_code=503, headers={"Retry-After": "5"})
 
 
-def make_router(backend: Backend, settings: Settings) -> APIRouter:
+def make_router(backend: Backend, settings: Settings, gate: Gate | None = None) -> APIRouter:
+    """The /api routes; ``gate`` is the one the page's answers go through too (a new one when not given)."""
     router = APIRouter(prefix="/api", tags=["assistant"])
-    gate = Gate(settings.concurrency_limit, settings.queue_size)
+    gate = gate or Gate(settings.concurrency_limit, settings.queue_size)
 
     @router.post(
         "/ask",
@@ -110,10 +137,8 @@ def make_router(backend: Backend, settings: Settings) -> APIRouter:
         responses={413: {"model": ErrorMessage}, 503: {"model": ErrorMessage}},
     )
     async def ask(request: AskRequest) -> Any:
-        if not gate.try_enter():
-            return _busy(BUSY)
         try:
-            async with gate.semaphore:
+            async with gate.slot():
                 assistant = await run_in_threadpool(backend.assistant, LOAD_WAIT_S)
                 if assistant is None:
                     return _busy(backend.not_ready_message())
@@ -121,8 +146,8 @@ def make_router(backend: Backend, settings: Settings) -> APIRouter:
                 filters = request.filters.as_dict() if request.filters else None
                 answer = await run_in_threadpool(assistant.ask, request.question, history, filters)
                 return answer.to_dict()
-        finally:
-            gate.leave()
+        except Busy:
+            return _busy(BUSY)
 
     @router.get("/health", response_model=Health, summary="Whether an index is loaded, and which")
     async def health() -> Any:

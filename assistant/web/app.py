@@ -14,9 +14,11 @@ from typing import Any
 from urllib.parse import unquote
 
 from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
 
 from assistant import Answer
-from assistant.answering.prompts import PORTAL_URL
+from assistant.answering.language import detect_language
+from assistant.answering.prompts import PORTAL_URL, too_long_message
 from assistant.feedback import FeedbackStore, Report, settings_snapshot
 from assistant.settings import Settings
 from assistant.web import api, drafting, render
@@ -40,6 +42,12 @@ ABOUT = (
 )
 PLACEHOLDER = "Ask about EU cluster and SME funding…"
 ANSWER_FAILED = "Something went wrong while answering. Please try again."
+SEARCHING = "Searching the documents…"
+QUEUED = "Many questions at once: yours is next in line…"
+SHOWN_CHARS = 300  # of an over-long question, in the chat
+# The question box takes at most this much (a paste is cut by the browser): far over max_question_chars, so a
+# long paste still gets the polite "too long" answer, and far under the page's 1 MiB body limit, so never a 413.
+MAX_PASTE_CHARS = 100_000
 THANKS = "Thank you: your feedback is saved."
 
 # Our page needs no file, upload or proxy route; with them gone no path, however encoded, reaches a file.
@@ -66,7 +74,9 @@ CSS = """
 .cd-sources { list-style: none; padding: 0; margin: 0; }
 .cd-source { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: .55rem .75rem;
   margin: 0 0 .6rem 0; overflow-wrap: anywhere; }
+.cd-source:target { border-color: var(--color-accent); box-shadow: 0 0 0 2px var(--color-accent); }
 .cd-n { font-weight: 700; color: var(--color-accent); }
+#cd-chat a[href^="#cd-source-"] { text-decoration: none; font-weight: 600; }
 .cd-where { opacity: .8; }
 .cd-quote { margin: .4rem 0; padding: 0 0 0 .6rem; border-left: 3px solid var(--border-color-accent);
   font-style: italic; }
@@ -119,9 +129,24 @@ def _choices(values: list[str], any_label: str) -> list[tuple[str, str]]:
     return [(any_label, ""), *[(v, v) for v in values]]
 
 
-def build_blocks(backend: Backend, settings: Settings, store: FeedbackStore) -> Any:
-    """The page; its handlers close over the backend, the settings and the feedback store."""
+def shorten(text: str, n: int = SHOWN_CHARS) -> str:
+    """An over-long question as the chat shows it: its start, not the whole paste."""
+    return text if len(text) <= n else text[:n].rstrip() + " …"
+
+
+def too_long(question: str, limit: int) -> str:
+    """The assistant's own polite "too long" message, in the question's language."""
+    return too_long_message(detect_language(question[:1000]), len(question), limit)
+
+
+def build_blocks(
+    backend: Backend, settings: Settings, store: FeedbackStore, gate: api.Gate | None = None
+) -> Any:
+    """The page; its handlers close over the backend, the settings, the feedback store and the gate that the
+    page's answers share with the API (a new one when not given)."""
     import gradio as gr
+
+    gate = gate or api.Gate(settings.concurrency_limit, settings.queue_size)
 
     def page_state() -> tuple[Any, ...]:
         choices = backend.filter_choices()
@@ -140,28 +165,56 @@ def build_blocks(backend: Backend, settings: Settings, store: FeedbackStore) -> 
             history.append({"role": "assistant", "content": turns[key]["answer"]["text"]})
         return history
 
-    def respond(question: str, chat: list[Any], programme: str, doc_type: str, call_id: str, turns: dict):
+    async def respond(
+        question: str, chat: list[Any], programme: str, doc_type: str, call_id: str, turns: dict
+    ):
+        """Streams the chat: at once the question and "Searching the documents…", then the answer as it grows,
+        then the final answer with its sources. Goes through the gate the API shares: beyond it, "busy"."""
         question = (question or "").strip()
         if not question:
             yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
             return
         turns = dict(turns or {})
-        chat = [*list(chat or []), {"role": "user", "content": render.escape_markdown(question)}]
-        chat.append({"role": "assistant", "content": "…"})
-        yield chat, "", render.sources_html(None, pending=True), turns
-        assistant = backend.assistant(wait_s=15.0)
-        if assistant is None:
-            chat[-1] = {"role": "assistant", "content": render.escape_markdown(backend.not_ready_message())}
-            yield chat, "", render.sources_html(None), turns
+        chat = list(chat or [])
+        limit = settings.max_question_chars
+        if len(question) > limit:  # answered here, politely, without a slot; the text stays to be shortened
+            chat += [
+                {"role": "user", "content": render.escape_markdown(shorten(question))},
+                {"role": "assistant", "content": render.escape_markdown(too_long(question, limit))},
+            ]
+            yield chat, gr.skip(), render.sources_html(None), turns
             return
+        chat.append({"role": "user", "content": render.escape_markdown(question)})
+        chat.append({"role": "assistant", "content": render.escape_markdown(SEARCHING)})
+        if gate.waiting:
+            chat[-1] = {"role": "assistant", "content": render.escape_markdown(QUEUED)}
+        yield chat, "", render.sources_html(None, pending=True), turns
         filters = {
             k: v for k, v in (("programme", programme), ("doc_type", doc_type), ("call_id", call_id)) if v
         }
         answer: Answer | None = None
         try:
-            for answer in assistant.stream(question, prior_history(turns), filters or None):
-                chat[-1] = {"role": "assistant", "content": render.answer_markdown(answer, pending=True)}
-                yield chat, "", render.sources_html(None, pending=True), turns
+            async with gate.slot():
+                if chat[-1]["content"] != render.escape_markdown(SEARCHING):
+                    chat[-1] = {"role": "assistant", "content": render.escape_markdown(SEARCHING)}
+                    yield chat, "", render.sources_html(None, pending=True), turns
+                assistant = await run_in_threadpool(backend.assistant, 15.0)
+                if assistant is None:
+                    chat[-1] = {
+                        "role": "assistant",
+                        "content": render.escape_markdown(backend.not_ready_message()),
+                    }
+                    yield chat, "", render.sources_html(None), turns
+                    return
+                answers = iter(assistant.stream(question, prior_history(turns), filters or None))
+                while (partial := await run_in_threadpool(next, answers, None)) is not None:
+                    answer = partial
+                    chat[-1] = {"role": "assistant", "content": render.answer_markdown(answer, pending=True)}
+                    yield chat, "", render.sources_html(None, pending=True), turns
+        except api.Busy:  # at once, and the question goes back in the box to be sent again
+            chat[-1] = {"role": "assistant", "content": render.escape_markdown(api.BUSY)}
+            yield chat, question, render.sources_html(None), turns
+            return
         except Exception:
             log.exception("answering failed")
             chat[-1] = {"role": "assistant", "content": render.escape_markdown(ANSWER_FAILED)}
@@ -228,12 +281,17 @@ def build_blocks(backend: Backend, settings: Settings, store: FeedbackStore) -> 
         rated[key] = store.add(report)
         return "", False, rated, THANKS
 
-    def draft(email: str, turns: dict):
-        if (email or "").strip():
-            assistant = backend.assistant(wait_s=15.0)
-            if assistant is None:
-                return backend.not_ready_message(), gr.Accordion(open=True)
-            return drafting.draft_from_email(email, assistant.ask), gr.Accordion(open=True)
+    async def draft(email: str, turns: dict):
+        if (email or "").strip():  # asks the assistant: through the shared gate, like a question
+            try:
+                async with gate.slot():
+                    assistant = await run_in_threadpool(backend.assistant, 15.0)
+                    if assistant is None:
+                        return backend.not_ready_message(), gr.Accordion(open=True)
+                    text = await run_in_threadpool(drafting.draft_from_email, email, assistant.ask)
+                    return text, gr.Accordion(open=True)
+            except api.Busy:
+                return api.BUSY, gr.Accordion(open=True)
         pairs = [
             (turns[k]["question"], Answer.from_dict(turns[k]["answer"])) for k in sorted(turns or {}, key=int)
         ]
@@ -275,6 +333,7 @@ def build_blocks(backend: Backend, settings: Settings, store: FeedbackStore) -> 
                     submit_btn="Ask",
                     lines=1,
                     max_lines=6,
+                    max_length=max(MAX_PASTE_CHARS, settings.max_question_chars + 1),
                 )
                 with gr.Row():
                     clear = gr.Button("Start over", size="sm", elem_id="cd-clear")
@@ -288,7 +347,12 @@ def build_blocks(backend: Backend, settings: Settings, store: FeedbackStore) -> 
                 feedback_note = gr.Markdown("", elem_id="cd-feedback-note")
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=320):
-                gr.Examples(examples=[[q] for q in EXAMPLES], inputs=[question], label="Examples")
+                gr.Examples(
+                    examples=[[q] for q in EXAMPLES],
+                    inputs=[question],
+                    label="Examples",
+                    elem_id="cd-examples",
+                )
             with gr.Column(scale=2, min_width=300), gr.Accordion("Filters", open=False, elem_id="cd-filters"):
                 programme = gr.Dropdown(_choices([], "Any programme"), value="", label="Programme")
                 doc_type = gr.Dropdown(_choices([], "Any document type"), value="", label="Document type")
@@ -304,7 +368,7 @@ def build_blocks(backend: Backend, settings: Settings, store: FeedbackStore) -> 
             reply = gr.Textbox(
                 label="Reply draft: edit before sending", lines=12, buttons=["copy"], elem_id="cd-reply"
             )
-        add_eligibility_form(backend)
+        add_eligibility_form(backend, gate=gate)
 
         private: dict[str, Any] = {"api_visibility": "private"}
         demo.load(page_state, None, [status, programme, doc_type, call_id, timer], queue=False, **private)
@@ -314,6 +378,7 @@ def build_blocks(backend: Backend, settings: Settings, store: FeedbackStore) -> 
             "inputs": [question, chatbot, programme, doc_type, call_id, turns],
             "outputs": [chatbot, question, sources, turns],
             "concurrency_id": "answer",
+            "concurrency_limit": None,  # the shared gate limits answers, for the page and the API together
             "show_progress": "minimal",
             **private,
         }
@@ -326,7 +391,14 @@ def build_blocks(backend: Backend, settings: Settings, store: FeedbackStore) -> 
             **private,
         )
         for button in (draft_button, draft_again):
-            button.click(draft, [email, turns], [reply, drafting_box], concurrency_id="answer", **private)
+            button.click(
+                draft,
+                [email, turns],
+                [reply, drafting_box],
+                concurrency_id="answer",
+                concurrency_limit=None,
+                **private,
+            )
         chatbot.clear(
             start_over,
             None,
@@ -363,11 +435,16 @@ def create_app(backend: Backend, settings: Settings, store: FeedbackStore | None
         redoc_url=None,
     )
     api.limit_body(app)
-    router = api.make_router(backend, settings)
+    gate = api.Gate(settings.concurrency_limit, settings.queue_size)  # one for the API and the page
+    router = api.make_router(backend, settings, gate)
     app.include_router(router)
-    demo = build_blocks(backend, settings, store)
+    demo = build_blocks(backend, settings, store, gate)
+    # Answering events leave Gradio's queue at once for the shared gate, which says "busy" in the chat; Gradio's
+    # own bound is only a backstop (its "queue full" is an error toast), so it is set well beyond the gate's.
     demo.queue(
-        default_concurrency_limit=settings.concurrency_limit, max_size=settings.queue_size, api_open=False
+        default_concurrency_limit=settings.concurrency_limit,
+        max_size=page_queue_size(settings),
+        api_open=False,
     )
     gr.mount_gradio_app(
         app,
@@ -389,5 +466,10 @@ def create_app(backend: Backend, settings: Settings, store: FeedbackStore | None
     )
     app.add_middleware(DenyFileRoutes)
     app.state.backend, app.state.store, app.state.blocks = backend, store, demo
-    app.state.api_gate = router.gate  # type: ignore[attr-defined]
+    app.state.api_gate = app.state.gate = gate
     return app
+
+
+def page_queue_size(settings: Settings) -> int:
+    """Gradio's queue bound: beyond every place the gate has, so the gate answers "busy" first."""
+    return 2 * (settings.concurrency_limit + settings.queue_size) + 32

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant import Answer
+from assistant.answering.language import detect_language
 from assistant.answering.prompts import PORTAL_URL
 
 LANGUAGES = ("en", "fr", "de", "pl", "es", "it")
@@ -73,6 +74,16 @@ CAVEAT_NOTICE: dict[str, str] = {
     "pl": "Uwaga: {notice}",
     "es": "Nota: {notice}",
     "it": "Nota: {notice}",
+}
+# The assistant's notices (a call's status on a date, what an eligibility check still needs) are English
+# sentences built from the documents' data; in another language the draft says so instead of passing them off.
+CAVEAT_NOTICE_ENGLISH: dict[str, str] = {
+    "en": "Note: {notice}",
+    "fr": "Remarque (en anglais, comme dans nos documents) : {notice}",
+    "de": "Hinweis (auf Englisch, wie in unseren Unterlagen): {notice}",
+    "pl": "Uwaga (po angielsku, tak jak w naszych dokumentach): {notice}",
+    "es": "Nota (en inglés, como en nuestros documentos): {notice}",
+    "it": "Nota (in inglese, come nei nostri documenti): {notice}",
 }
 CAVEAT_PORTAL: dict[str, str] = {
     "en": "This reply is for information and is not legal advice. Please check the current rules, deadlines "
@@ -237,6 +248,12 @@ def source_line(n: int, title: str, page: int | None, url: str, language: str = 
     return line
 
 
+def caveat_notice(notice: str, language: str) -> str:
+    """One of the assistant's notices as a caveat line in the draft's language, saying when it stays English."""
+    english = language != "en" and detect_language(notice) == "en"
+    return (CAVEAT_NOTICE_ENGLISH if english else CAVEAT_NOTICE)[language].format(notice=notice)
+
+
 def draft_reply(turns: Sequence[tuple[str, Answer]], *, name: str = "") -> str:
     """One reply to one or more (question, answer) turns, with citations numbered across the whole reply."""
     if not turns:
@@ -265,7 +282,7 @@ def draft_reply(turns: Sequence[tuple[str, Answer]], *, name: str = "") -> str:
     caveats = []
     if any(_CLOSED.search(n) for n in notices):
         caveats.append(CAVEAT_CLOSED[lang])
-    caveats += [CAVEAT_NOTICE[lang].format(notice=n) for n in notices]
+    caveats += [caveat_notice(n, lang) for n in notices]
     caveats.append(CAVEAT_PORTAL[lang].format(url=PORTAL_URL))
     blocks.append("\n".join(caveats))
     blocks.append(SIGN_OFF[lang])

@@ -143,8 +143,34 @@ def make_handler(get_assistant: Callable[[], Any]) -> Callable[..., str]:
     return check
 
 
-def add_eligibility_form(backend: Any, private: dict[str, Any] | None = None) -> Any:
-    """The collapsible "Check your eligibility" section, inside the ``gr.Blocks`` being built; its accordion."""
+def gated(handler: Callable[..., str], gate: Any) -> Callable[..., Any]:
+    """The handler run in a thread through ``gate`` (``api.Gate``), the one the chat and the API share."""
+    from fastapi.concurrency import run_in_threadpool
+
+    from assistant.web.api import BUSY, Busy
+
+    async def check(
+        headcount: Any,
+        turnover: Any,
+        balance_sheet: Any,
+        country: Any,
+        holding: Any,
+        cluster_member: Any,
+        scheme: Any,
+    ) -> str:
+        values = (headcount, turnover, balance_sheet, country, holding, cluster_member, scheme)
+        try:
+            async with gate.slot():
+                return await run_in_threadpool(handler, *values)
+        except Busy:
+            return message(BUSY)
+
+    return check
+
+
+def add_eligibility_form(backend: Any, private: dict[str, Any] | None = None, gate: Any = None) -> Any:
+    """The collapsible "Check your eligibility" section, inside the ``gr.Blocks`` being built; its accordion.
+    With ``gate``, checks take a place in it, as answers do; otherwise Gradio's queue limits them."""
     import gradio as gr
 
     private = private if private is not None else {"api_visibility": "private"}
@@ -184,11 +210,13 @@ def add_eligibility_form(backend: Any, private: dict[str, Any] | None = None) ->
         button = gr.Button("Check", variant="primary", size="sm", elem_id="elig-check")
         result = gr.Markdown("", elem_id="elig-result", sanitize_html=True, latex_delimiters=[])
     handler = make_handler(lambda: backend.assistant(wait_s=15.0))
+    limits: dict[str, Any] = {"concurrency_limit": None} if gate is not None else {}
     button.click(
-        handler,
+        gated(handler, gate) if gate is not None else handler,
         [headcount, turnover, balance, country, holding, cluster, scheme],
         [result],
         show_progress="minimal",
+        **limits,
         **private,
     )
     return box

@@ -2,7 +2,8 @@
 
 Everything shown comes from documents or a model, so nothing in it may act: every Markdown sign is escaped (a
 document's ``![x](http://...)`` stays text, not an image from outside), HTML goes through nh3 with a short list
-of tags, and the only links are the ``url`` fields the answer's citations carry, which the corpus declares.
+of tags, and the only links are the ``url`` fields the answer's citations carry, which the corpus declares, and
+the same-page ``#cd-source-n`` links that take each ``[n]`` marker in the chat to its entry in the sources panel.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from assistant import Answer
 # Every sign that means something to Markdown, GFM autolinks (`:` `@` `.` `www.`), HTML or LaTeX.
 _MARKDOWN_SIGNS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:@$=^&])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A marker [n] once escaped: \[n\], not itself behind an escaped backslash (which would be the text "\[n]").
+_ESCAPED_MARKER = re.compile(r"(?<!\\)((?:\\\\)*)\\\[(\d{1,3})\\\]")
+SOURCE_ANCHOR = re.compile(r"#cd-source-\d{1,3}")
 
 ALLOWED_TAGS = {
     "br",
@@ -77,7 +81,7 @@ def sanitize_html(fragment: str, allowed_urls: Iterable[str] = ()) -> str:
 
     def keep(tag: str, attribute: str, value: str) -> str | None:
         if tag == "a" and attribute == "href":
-            return value if value in allowed else None
+            return value if value in allowed or SOURCE_ANCHOR.fullmatch(value) else None
         if attribute == "target":
             return "_blank" if value == "_blank" else None
         return value
@@ -96,9 +100,28 @@ def sanitize_html(fragment: str, allowed_urls: Iterable[str] = ()) -> str:
     return cleaned.replace("$", "&#36;")
 
 
+def source_anchor(n: int) -> str:
+    return f"#cd-source-{int(n)}"
+
+
+def link_markers(escaped: str, numbers: Iterable[int]) -> str:
+    """Each escaped ``[n]`` whose source is listed becomes a Markdown link to ``#cd-source-n``, its entry in the
+    sources panel; every other sign stays escaped text."""
+    known = {int(n) for n in numbers}
+
+    def link(match: re.Match[str]) -> str:
+        n = int(match.group(2))
+        if n not in known:
+            return match.group(0)
+        return f"{match.group(1)}[\\[{n}\\]]({source_anchor(n)})"
+
+    return _ESCAPED_MARKER.sub(link, escaped)
+
+
 def answer_markdown(answer: Answer, *, pending: bool = False) -> str:
-    """The chat message: the answer with its [n] markers, then call-status notices as a quoted note."""
-    body = escape_markdown(answer.text)
+    """The chat message: the answer with its [n] markers linked to their sources, then call-status notices as a
+    quoted note."""
+    body = link_markers(escape_markdown(answer.text), [] if pending else [c.n for c in answer.citations])
     if pending:
         body += " …"
     notes = [f"> **Note:** {escape_markdown(n)}" for n in answer.notices]

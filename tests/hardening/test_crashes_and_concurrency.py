@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from assistant.core import Assistant
@@ -25,7 +26,8 @@ from assistant.feedback import FeedbackStore, Report
 from assistant.index.builder import ingest, rollback
 from assistant.index.manifest import build_dir, builds_dir, is_complete, read_pointer
 from assistant.settings import Settings
-from tests.hardening.helpers import PY, REPO, child_env, copy_stub
+from tests.hardening.helpers import PY, REPO, child_env, copy_stub, start_app
+from tests.hardening.helpers import stop as stop_app
 
 QUESTIONS = [
     "What is the maximum voucher per SME?",
@@ -283,6 +285,89 @@ def test_answers_come_wholly_from_the_old_or_wholly_from_the_new_build(
     voucher = [fp for q, fp in seen if q == QUESTIONS[0]]
     assert old[QUESTIONS[0]] in voucher and new[QUESTIONS[0]] in voucher  # answered through the switch
     print(f"{len(seen)} answers during the switch, none mixed")
+
+
+def api_fingerprint(data: dict[str, Any]) -> str:
+    """An answer from /api/ask in the form ``fingerprint`` gives an in-process one."""
+    return json.dumps({k: v for k, v in data.items() if k != "timings"}, sort_keys=True)
+
+
+def test_the_served_app_switches_builds_and_answers_wholly_from_one(
+    corpora: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """``python app.py`` answering /api/ask from four clients while ``ingest.py`` switches in a new build: each
+    answer equals the old build's or the new build's whole, and every question sent once the app reports the new
+    build gets the new build's answer."""
+    v1, v2 = corpora
+    index = tmp_path / "index"
+    ingest([v1], settings_for(index))
+    old = answers(index)
+    env = {
+        "ASSISTANT_INDEX_DIR": str(index),
+        "ASSISTANT_FEEDBACK_DB": str(tmp_path / "feedback.sqlite3"),
+        "ASSISTANT_EMBEDDING_MODEL": "hash",
+        "ASSISTANT_MIN_EVIDENCE": "0.3",
+        "ASSISTANT_TODAY": "2026-06-01",
+        "ASSISTANT_WARM_UP": "false",
+    }
+    started = time.monotonic()
+    app = start_app(env, tmp_path / "app.log")
+    seen: list[tuple[float, str, str]] = []  # (sent at, question, answer)
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def client(offset: int) -> None:
+        with httpx.Client(base_url=app.url, timeout=30) as http:
+            i = offset
+            try:
+                while not stop.is_set():
+                    question = QUESTIONS[i % len(QUESTIONS)]
+                    sent = time.monotonic()
+                    r = http.post("/api/ask", json={"question": question})
+                    r.raise_for_status()
+                    seen.append((sent, question, api_fingerprint(r.json())))
+                    i += 1
+            except BaseException as exc:
+                errors.append(exc)
+
+    def wait_for(n: int, after: float = 0.0) -> None:
+        deadline = time.monotonic() + 20
+        while sum(1 for t, _, _ in seen if t >= after) < n and time.monotonic() < deadline and not errors:
+            time.sleep(0.02)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(4)]
+    reported = False
+    try:
+        for t in threads:
+            t.start()
+        wait_for(2 * len(QUESTIONS))  # answered from the old build first
+        done = run_ingest(v2, index, PY, "ingest.py")
+        assert done.returncode == 0, done.stderr[-2000:]
+        new_build = json.loads(done.stdout)["build_id"]
+        deadline = time.monotonic() + 20  # the app looks for a new build every few seconds
+        while not reported and time.monotonic() < deadline:
+            reported = httpx.get(f"{app.url}/api/health", timeout=10).json()["build_id"] == new_build
+            time.sleep(0.05)
+        switched = time.monotonic()
+        wait_for(2 * len(QUESTIONS), after=switched)  # and from the new one after
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(30)
+        stop_app(app.process)
+    assert not errors, errors
+    assert reported, f"app.py did not switch to build {new_build}:\n{app.tail()}"
+    new = answers(index)
+    assert read_pointer(index).build_id == new_build and new[QUESTIONS[0]] != old[QUESTIONS[0]]
+    mixed = [(q, fp[:200]) for _, q, fp in seen if fp not in (old[q], new[q])]
+    assert not mixed, mixed[:3]
+    stale = [q for t, q, fp in seen if t >= switched and fp != new[q]]
+    assert not stale, stale[:3]
+    voucher = [fp for _, q, fp in seen if q == QUESTIONS[0]]
+    assert old[QUESTIONS[0]] in voucher and new[QUESTIONS[0]] in voucher  # answered through the switch
+    print(
+        f"{len(seen)} answers from app.py through the switch, none mixed, in {time.monotonic() - started:.0f} s"
+    )
 
 
 # Feedback from twenty threads at once -----------------------------------------------------------------------------

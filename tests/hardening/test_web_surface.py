@@ -7,6 +7,7 @@ fast "busy" and the server recovers. One app per module (stand-in embedder, conc
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
@@ -25,7 +26,10 @@ from assistant.answering.prompts import PORTAL_URL, REFUSAL_REASONS
 from assistant.index.builder import ingest
 from assistant.settings import Settings
 from assistant.web import render
+from assistant.web.api import BUSY
+from assistant.web.app import ANSWER_FAILED
 from tests.hardening.helpers import App, copy_stub, start_app, stop
+from tests.web.servers import CHROMIUM, CHROMIUM_ARGS, PageClient, chromium_or_fail
 
 SECRET = "HARDENING-SECRET-31f9"
 EVIL = "https://evil.example"
@@ -75,6 +79,8 @@ CORPUS_URLS = {
     "https://example.org/vouchers",
 }
 BUSY_BURST = 16
+MARKER_LINK = re.compile(r"\[\\\[(\d+)\\\]\]\(#cd-source-(\d+)\)")
+SOURCE_ANCHOR = re.compile(r"#cd-source-\d+")
 
 
 @dataclass
@@ -162,6 +168,12 @@ def test_rendered_answers_and_sources_hold_no_executable_html(site: Site, questi
     panel = render.sources_html(answer)
     assert not _inert(panel), _inert(panel)
     chat = render.answer_markdown(answer).replace("> **Note:** ", "")  # the notice quote is ours
+    markers = MARKER_LINK.findall(chat)  # [\[n\]](#cd-source-n): ours, to a source the answer lists
+    assert {int(n) for n, m in markers if n == m} == {
+        c.n for c in answer.citations if f"[{c.n}]" in answer.text
+    }
+    assert all(n == m for n, m in markers), markers
+    chat = MARKER_LINK.sub("", chat)
     unescaped = [i for i, ch in enumerate(chat) if ch in "<>[]()!`:" and (i == 0 or chat[i - 1] != "\\")]
     assert not unescaped, chat
     links = {a.get("href") for a in BeautifulSoup(panel, "html.parser").find_all("a")}
@@ -171,14 +183,6 @@ def test_rendered_answers_and_sources_hold_no_executable_html(site: Site, questi
 
 # The page in a real browser ---------------------------------------------------------------------------------------
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-]
 ANSWERED = """n => {
   const bots = document.querySelectorAll('#cd-chat [data-testid=bot]');
   const last = bots.length ? bots[bots.length - 1].innerText.trim() : '';
@@ -206,8 +210,7 @@ PAGE_CHECK = """() => {
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip("headless Chromium is not installed at /usr/bin/chromium (`make browser` installs it)")
+    chromium_or_fail()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -238,11 +241,12 @@ def test_the_page_in_chromium_runs_nothing_from_the_documents(site: Site, browse
         chat = page.inner_text("#cd-chat")
         assert "<input autofocus onfocus=alert(3)>" in chat  # shown as text, not made into an element
         links = page.eval_on_selector_all(
-            "#cd-chat a[href], #cd-sources a[href]", "els => els.map(e => e.href)"
+            "#cd-chat a[href], #cd-sources a[href]", "els => els.map(e => e.getAttribute('href'))"
         )
-        assert set(links) <= CORPUS_URLS
-        every_link = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
-        assert set(every_link) <= CORPUS_URLS | {PORTAL_URL}
+        anchors = {h for h in links if SOURCE_ANCHOR.fullmatch(h)}
+        assert anchors and set(links) - anchors <= CORPUS_URLS  # the markers go to sources on the page
+        every_link = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+        assert set(every_link) - anchors <= CORPUS_URLS | {PORTAL_URL}
         page.wait_for_timeout(300)
         assert dialogs == []
         page.evaluate(  # the check itself sees an element that could act (else it would prove nothing)
@@ -409,3 +413,43 @@ def test_requests_beyond_the_queue_get_a_fast_busy_and_the_server_recovers(site:
         time.sleep(0.2)
     assert r.status_code == 200 and "1 month" in r.json()["text"]
     assert httpx.get(f"{site.url}/api/health", timeout=10).json()["status"] == "ready"
+
+
+def test_a_flood_of_the_pages_own_queue_gets_a_fast_busy_and_the_server_recovers(site: Site) -> None:
+    """The page's questions go through the gate the API uses: in a burst through Gradio's queue, those beyond
+    the gate's places get "busy" in the chat at once (no Gradio error), and the page answers right after."""
+    pages = [PageClient(site.url) for _ in range(BUSY_BURST)]
+    barrier = threading.Barrier(BUSY_BURST)
+    replies: list[Any] = []
+    question = ("What is the maximum voucher per SME and may the cap be exceeded? " * 25)[:1900]
+
+    def one(page: PageClient) -> None:
+        barrier.wait()
+        replies.append(page.ask(question))
+
+    threads = [threading.Thread(target=one, args=(p,)) for p in pages]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(90)
+    busy_text = render.escape_markdown(BUSY)
+    busy = [r for r in replies if r.last == busy_text]
+    answered = [r for r in replies if r.last != busy_text]
+    assert len(replies) == BUSY_BURST and {r.status for r in replies} == {200}, [r.last for r in replies]
+    assert busy and answered, [r.last[:80] for r in replies]
+    assert not any(ANSWER_FAILED in r.last for r in answered)
+    assert max(r.total_s for r in busy) < 2.0, sorted(r.total_s for r in busy)  # refused at once
+    assert not any(
+        m.get("msg") == "process_completed" and not m.get("success", True)
+        for r in replies
+        for m in r.messages
+    )
+    started = time.monotonic()
+    while True:
+        again = pages[0].ask("How long does an exchange visit last?")
+        if again.last != busy_text or time.monotonic() - started > 10:
+            break
+        time.sleep(0.2)
+    assert "1 month" in again.last
+    for page in pages:
+        page.close()

@@ -16,7 +16,7 @@ from tests.web.servers import (
     REPO,
     RealApp,
     Served,
-    chromium_or_skip,
+    chromium_or_fail,
     cpu_seconds,
     fake_server,
     start_app,
@@ -67,7 +67,7 @@ def output_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    chromium_or_skip()
+    chromium_or_fail()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -91,11 +91,18 @@ class FakeReader:
 
 
 class FakeAssistant:
-    """Answers from a table (question -> Answer); anything else is refused. Records every call."""
+    """Answers from a table (question -> Answer); anything else is refused. Records every call. ``gate`` holds
+    every answer until it is set, ``gates`` the answers to some questions only."""
 
-    def __init__(self, answers: dict[str, Answer] | None = None, gate: threading.Event | None = None) -> None:
+    def __init__(
+        self,
+        answers: dict[str, Answer] | None = None,
+        gate: threading.Event | None = None,
+        gates: dict[str, threading.Event] | None = None,
+    ) -> None:
         self.answers = answers or {}
         self.gate = gate
+        self.gates = gates or {}
         self.calls: list[tuple[str, Any, Any]] = []
         self.reader = FakeReader()
         self.build_id = "build-1"
@@ -106,6 +113,8 @@ class FakeAssistant:
             self.calls.append((question, history, filters))
         if self.gate is not None:
             self.gate.wait(10)
+        if question in self.gates:
+            self.gates[question].wait(10)
         found = self.answers.get(question)
         return Answer.from_dict(found.to_dict()) if found else refusal()
 

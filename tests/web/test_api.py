@@ -12,10 +12,12 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from assistant.web.api import MAX_BODY_BYTES
+from assistant.web import render
+from assistant.web.api import BUSY, MAX_BODY_BYTES
+from assistant.web.app import page_queue_size
 from assistant.web.backend import Backend
 from tests.web.fakes import FakeAssistant, answer
-from tests.web.servers import SECRET, Served, fake_server, fake_settings
+from tests.web.servers import SECRET, PageClient, Served, fake_server, fake_settings
 
 QUESTION = "How long can a ClusterXchange exchange last?"
 
@@ -195,9 +197,41 @@ def test_not_ready_yet_gets_503_and_health_says_building(tmp_path: Path) -> None
 
 def test_the_page_queue_is_bounded_too(served: Served) -> None:
     blocks = served.app.state.blocks
-    assert blocks._queue.max_size == served.settings.queue_size
+    assert blocks._queue.max_size == page_queue_size(served.settings)
     assert blocks._queue.default_concurrency_limit == served.settings.concurrency_limit
     answering = [d for d in blocks.fns.values() if d.concurrency_id == "answer"]
     assert [d.name for d in answering] == ["respond", "draft", "draft"]
+    assert all(d.concurrency_limit is None for d in answering)  # the shared gate limits them
     ours = [d for d in blocks.fns.values() if d.name != "load_example"]  # gr.Examples fills the textbox
     assert all(d.api_visibility == "private" for d in ours)
+
+
+def test_the_page_and_the_api_share_one_gate(tmp_path: Path) -> None:
+    """Two API requests fill a gate of one running and one waiting: the page's question gets "busy" at once,
+    and once they are done the page answers again."""
+    held = threading.Event()
+    slow = FakeAssistant({QUESTION: answer()}, gate=held)
+    with fake_server(tmp_path, slow, concurrency_limit=1, queue_size=1) as s:
+        page = PageClient(s.url)
+        results: list[int] = []
+
+        def ask() -> None:
+            results.append(
+                httpx.post(f"{s.url}/api/ask", json={"question": QUESTION}, timeout=30).status_code
+            )
+
+        threads = [threading.Thread(target=ask) for _ in range(2)]
+        for t in threads:
+            t.start()
+        deadline = time.monotonic() + 10
+        while s.app.state.gate.admitted < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        reply = page.ask(QUESTION)
+        assert reply.last == render.escape_markdown(BUSY) and reply.total_s < 2.0, reply.last
+        held.set()
+        for t in threads:
+            t.join(30)
+        assert results == [200, 200]
+        again = page.ask(QUESTION)
+        assert "#cd-source-1" in again.last and s.app.state.gate.admitted == 0
+        page.close()

@@ -57,6 +57,9 @@ def test_answer_with_sources_and_a_thumbs_up_on_a_laptop(
     source = page.locator("#cd-source-1")
     assert first["title"] in source.inner_text()
     assert source.locator("a").get_attribute("href") == first["url"]
+    page.click("#cd-chat a[href='#cd-source-1']")  # the marker [1] takes the reader to its source
+    page.wait_for_function("() => location.hash === '#cd-source-1'")
+    assert page.evaluate("() => document.querySelector(':target').id") == "cd-source-1"
 
     page.click("#cd-chat button[aria-label='Like']")
     page.wait_for_function("() => document.querySelector('#cd-feedback-note').innerText.includes('saved')")
@@ -65,7 +68,8 @@ def test_answer_with_sources_and_a_thumbs_up_on_a_laptop(
     assert [(r[0], r[1]) for r in stored] == [("up", ANSWERABLE)]
     assert first["url"] in stored[0][2] and '"build_id"' in stored[0][3]
 
-    shot = output_dir / "desktop.png"
+    page.evaluate("() => window.scrollTo(0, 0)")
+    shot = output_dir / "desktop.png"  # the answer with its sources: for the README's docs/screenshot.png
     page.screenshot(path=str(shot), full_page=True)
     copy_screenshot(shot, output_dir / "readme.png")  # for docs/screenshot.png, copied by hand
     assert (output_dir / "readme.png").stat().st_size < 300_000

@@ -134,3 +134,26 @@ def test_nothing_to_draft() -> None:
 def test_a_question_pointing_back_keeps_its_lead_in() -> None:
     enquiry = drafting.parse_email("We are an SME in Lyon. Can we apply to it with a partner in Spain?")
     assert enquiry.questions == ["We are an SME in Lyon. Can we apply to it with a partner in Spain?"]
+
+
+@pytest.mark.parametrize("lang", drafting.LANGUAGES)
+def test_caveats_are_in_the_drafts_language_and_english_notices_say_so(lang: str) -> None:
+    notice = "INNOSUP-1-2015 — status on 1 June 2026: Closed since 4 April 2019."
+    text = drafting.draft_reply([("q", answer(language=lang, notices=[notice]))])
+    caveats = text.split(drafting.SOURCES[lang])[1]
+    assert drafting.CAVEAT_CLOSED[lang] in caveats
+    assert drafting.CAVEAT_NOTICE_ENGLISH[lang].format(notice=notice) in caveats.splitlines()
+    assert drafting.CAVEAT_PORTAL[lang].format(url=PORTAL_URL) in caveats
+    if lang != "en":  # no English caveat wording besides the notice itself, which is labelled as English
+        assert "Please note" not in caveats and "not legal advice" not in caveats
+        assert "(" in drafting.CAVEAT_NOTICE_ENGLISH[lang].split("{notice}")[0]
+
+
+def test_a_notice_already_in_the_drafts_language_is_not_labelled_english() -> None:
+    notice = "L'appel INNOSUP-1-2015 est clôturé depuis le 4 avril 2019 et n'accepte plus de candidatures."
+    text = drafting.draft_reply([("q", answer(language="fr", notices=[notice]))])
+    assert drafting.CAVEAT_NOTICE["fr"].format(notice=notice) in text.splitlines()
+
+
+def test_every_language_has_the_english_notice_label() -> None:
+    assert set(drafting.CAVEAT_NOTICE_ENGLISH) == set(drafting.LANGUAGES)

@@ -66,13 +66,32 @@ def test_escaped_markdown_renders_as_the_same_text(text: str) -> None:
     assert {tag for tag, _ in elements(rendered)} <= {"p", "br"}, rendered
 
 
-def test_answer_markdown_keeps_markers_and_quotes_notices() -> None:
+def test_answer_markdown_links_markers_to_their_sources_and_quotes_notices() -> None:
     a = answer("Lasts 1 month [1].", notices=["INNOSUP-1-2015: closed since 2015"])
     md = render.answer_markdown(a)
     html = markdown_to_html(md)
-    assert "[1]" in html
+    assert '<a href="#cd-source-1">[1]</a>' in html and hrefs(html) == ["#cd-source-1"]
     assert "<blockquote>" in html and "closed since 2015" in html
-    assert render.answer_markdown(a, pending=True).split("\n")[0].endswith("…")
+    pending = render.answer_markdown(a, pending=True)
+    assert pending.split("\n")[0].endswith("…") and hrefs(markdown_to_html(pending)) == []
+
+
+def test_only_markers_of_listed_sources_become_links() -> None:
+    text = "A [1], B [2], C [7], D \\[1], E [[2]] and [1](javascript:alert(1)) [2](#cd-source-2)."
+    a = answer(text, citations=[citation(1), citation(2)])
+    html = markdown_to_html(render.answer_markdown(a))
+    assert set(hrefs(html)) == {"#cd-source-1", "#cd-source-2"}
+    assert "[7]" in html and "javascript" in html  # as text
+    assert_inert(html)
+    assert "\\" in html  # the backslash before a marker stays text
+
+
+def test_the_sanitiser_lets_through_only_source_anchors_besides_the_allowed_urls() -> None:
+    fragment = "".join(
+        f'<a href="{h}">x</a>'
+        for h in ("#cd-source-3", "#cd-source-3x", "#top", "/#cd-source-1", "javascript:alert(1)", SOURCE_URL)
+    )
+    assert hrefs(render.sanitize_html(fragment)) == ["#cd-source-3"]
 
 
 def test_sources_panel_shows_title_section_page_quote_and_the_citation_link() -> None:
