@@ -136,7 +136,7 @@ def _index_info(index_dir: Path, how: dict[str, Any]) -> dict[str, Any]:
 
     manifest, path, _, _ = read_build(index_dir)
     return {
-        "documents": len(manifest.files),
+        "documents": sum(1 for info in manifest.files.values() if info.get("chunks", 0) > 0),
         "chunks": manifest.total_chunks,
         "model": manifest.model,
         "disk_mb": round(sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6, 1),
