@@ -14,6 +14,7 @@ import sys
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
+from assistant.errors import AssistantError
 from assistant.settings import Settings, get_settings
 
 
@@ -35,7 +36,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
-    settings: Settings = get_settings()
+    try:
+        settings: Settings = get_settings()
+    except AssistantError as exc:  # a typo in a setting or a missing config file: one line, no traceback
+        print(f"app.py: {exc}", file=sys.stderr)
+        return 2
     updates = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     if updates:
         settings = settings.model_copy(update=updates)

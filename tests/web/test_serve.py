@@ -6,6 +6,8 @@ and test_api.py: a two-file build with the hash embedder is over before the serv
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import httpx
@@ -41,3 +43,12 @@ def test_first_start_builds_the_index_with_progress(tmp_path: Path) -> None:
         stop(process)
     output = log.read_text(encoding="utf-8")
     assert "building it from" in output and "embedding" in output and "index built" in output
+
+
+def test_a_settings_mistake_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "ASSISTANT_CONFIG": str(tmp_path / "missing.toml")}
+    result = subprocess.run(
+        [sys.executable, "app.py"], cwd=REPO, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    assert "missing.toml" in result.stderr and "Traceback" not in result.stderr
