@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from assistant.answering.extractive import content_words
+from assistant.eligibility.countries import find_countries
 
 _FOLLOW_UP_START = re.compile(
     r"^\s*(and|what about|how about|and what about|also|then|so|but|or|same for|what if|et|und|a|i|y|e|"
@@ -25,6 +26,16 @@ _REFERRING = re.compile(
     r"esto|eso|esa|ese|ellos|questo|quello|quella|essi|loro)\b",
     re.I,
 )
+
+
+# Words naming one of several alternatives: a follow-up that names one replaces its sibling in the previous
+# question ("and for gold?" after one about the silver label) instead of searching for both.
+_ALTERNATIVES = (
+    frozenset({"micro", "small", "medium", "medium-sized", "large"}),
+    frozenset({"bronze", "silver", "gold"}),
+    frozenset({"first", "second", "third", "final", "last"}),
+)
+_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 def _messages(history: Sequence[Any] | None) -> list[dict[str, str]]:
@@ -68,7 +79,19 @@ def condense(question: str, history: Sequence[Any] | None) -> str:
     previous = last_user_question(history) or ""
     own = set(content_words(question))
     carried = [w for w in dict.fromkeys(_subject_words(previous)) if w not in own]
+    carried = [w for w in carried if not _replaced_by(w, question)]
     return f"{question} ({' '.join(carried)})" if carried else question
+
+
+def _replaced_by(word: str, question: str) -> bool:
+    """Whether the follow-up names an alternative to ``word``: another size class, label level or stage,
+    another year, another country."""
+    own = {w.lower() for w in re.findall(r"[\w-]+", question)}
+    if any(word.lower() in group and own & group and word.lower() not in own for group in _ALTERNATIVES):
+        return True
+    if _YEAR.fullmatch(word) and any(_YEAR.fullmatch(w) for w in own):
+        return True
+    return bool(find_countries(word)) and bool(find_countries(question))
 
 
 def _subject_words(text: str) -> list[str]:
