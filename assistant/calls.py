@@ -28,6 +28,7 @@ __all__ = [
     "specific_records",
     "status_clause",
     "status_on",
+    "status_sentence",
     "upcoming_calls",
 ]
 
@@ -395,6 +396,28 @@ def _when(deadline: Deadline) -> str:
 def _series(deadlines: Sequence[Deadline]) -> str:
     parts = [_when(d) for d in deadlines]
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+_PLURAL_SUBJECT = re.compile(r"\b(?:calls|cut-offs|rounds|schemes)$", re.IGNORECASE)
+_PLURAL_FORMS = (
+    (r"^is\b", "are"),
+    (r"^has\b", "have"),
+    (r"\bits\b", "their"),
+    (r"\bit opens\b", "they open"),
+    (r"\bso it may\b", "so they may"),
+)
+
+
+def status_sentence(record: CallRecord, status: CallStatus) -> tuple[str, tuple[date, ...]]:
+    """The call named and its status, the verb agreeing with the name ("The S3FOOD voucher calls are closed")."""
+    clause, dates = status_clause(record, status)
+    if not clause:
+        return "", ()
+    name = record.short_name
+    if _PLURAL_SUBJECT.search(name):
+        for singular, plural in _PLURAL_FORMS:
+            clause = re.sub(singular, plural, clause)
+    return f"{name} {clause}", dates
 
 
 def status_clause(record: CallRecord, status: CallStatus) -> tuple[str, tuple[date, ...]]:

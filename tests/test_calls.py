@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -19,6 +20,7 @@ from assistant.calls import (
     specific_records,
     status_clause,
     status_on,
+    status_sentence,
     upcoming_calls,
 )
 from assistant.documents.model import Block, Chunk, Document
@@ -183,6 +185,19 @@ def test_upcoming_calls_soonest_first_whatever_the_state() -> None:
     assert [(r.doc_id, s.state) for r, s in found] == [(TWO_STAGE.doc_id, CallState.BETWEEN_STAGES)]
     found = upcoming_calls([SERIES, TWO_STAGE, DEADLINE_ONLY], date(2017, 1, 1))
     assert [r.doc_id for r, _ in found] == [DEADLINE_ONLY.doc_id, SERIES.doc_id, TWO_STAGE.doc_id]
+
+
+def test_the_verb_agrees_with_a_plural_call_name() -> None:
+    plural = replace(DEADLINE_ONLY, title="The VIDA voucher calls (2019)")
+    closed = status_on(plural, date(2017, 3, 1))
+    assert (
+        status_sentence(plural, closed)[0]
+        == "The VIDA voucher calls are closed: their last deadline was 28 February 2017"
+    )
+    ahead = status_sentence(plural, status_on(plural, date(2017, 1, 1)))[0]
+    assert ahead.startswith("The VIDA voucher calls have a deadline ahead on 28 February 2017")
+    single = status_sentence(DEADLINE_ONLY, status_on(DEADLINE_ONLY, date(2017, 3, 1)))[0]
+    assert single == f"{DEADLINE_ONLY.short_name} is closed: its last deadline was 28 February 2017"
 
 
 def test_short_name() -> None:

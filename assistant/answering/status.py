@@ -20,8 +20,8 @@ from assistant.calls import (
     find_calls,
     format_date,
     specific_records,
-    status_clause,
     status_on,
+    status_sentence,
     upcoming_calls,
 )
 from assistant.documents.model import Chunk
@@ -195,11 +195,11 @@ def _about_named(named: list[CallRecord], today: date, citer: _Citer) -> StatusA
             break
         if any(_family(record) & _family(other) for other in shown):
             continue  # an older cut-off, or a project call, of a call already stated
-        clause, dates = status_clause(record, statuses[record.doc_id])
-        marks = citer.marks(record, dates) if clause else None
+        said, dates = status_sentence(record, statuses[record.doc_id])
+        marks = citer.marks(record, dates) if said else None
         if marks is None:
             continue
-        sentences.append(f"{record.short_name} {clause} {marks}.")
+        sentences.append(f"{said} {marks}.")
         shown.append(record)
     ordered = shown + [r for r in ranked if r not in shown]
     return StatusAnswer(
@@ -263,10 +263,10 @@ def _open_now(records: Sequence[CallRecord], today: date, citer: _Citer) -> Stat
     for record, status in ahead:
         if len(sentences) == 5:
             break
-        clause, dates = status_clause(record, status)
-        marks = citer.marks(record, dates) if clause else None
+        said, dates = status_sentence(record, status)
+        marks = citer.marks(record, dates) if said else None
         if marks is not None:
-            sentences.append(f"{record.short_name} {clause} {marks}.")
+            sentences.append(f"{said} {marks}.")
             about.append(record)
     if not sentences:
         return _nothing_ahead(records, today, citer)

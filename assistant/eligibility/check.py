@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from assistant.calls import CallRecord, find_calls, format_date, specific_records, status_clause, status_on
+from assistant.calls import CallRecord, find_calls, format_date, specific_records, status_on, status_sentence
 from assistant.eligibility import countries as geo
 from assistant.eligibility.findings import ASK, Finding, category_findings, ownership_findings
 from assistant.eligibility.profile import CompanyProfile, Partner, normalise_scheme
@@ -400,13 +400,13 @@ def _calls_findings(schemes: list[str], calls: list[CallRecord] | None, today: d
         # A cut-off's own record knows its opening date; the whole topic's record beside it does not.
         for record in specific_records(innosup, today):
             status = status_on(record, today)
-            clause, dates = status_clause(record, status)
-            if not status.is_upcoming or not clause:
+            said, dates = status_sentence(record, status)
+            if not status.is_upcoming or not said:
                 continue
             findings.append(
                 Finding(
                     "calls",
-                    f"{record.short_name} {clause}.",
+                    f"{said}.",
                     f"{record.name} {record.title} deadline",
                     [format_date(d) for d in dict.fromkeys(dates)],
                     code=f"calls.{status.state.value}",
