@@ -56,6 +56,12 @@ _PATTERNS = [
     r"\b(write|create|generate|produce|build)\b.{0,30}\b(javascript|html page|html form|script|snippet)\b.{0,60}"
     r"(https?://|document\.cookie|\bform\b)",
     r"\b(as|into) an? html (page|document|form)\b",
+    # English: a pasted "source" that the question orders to be believed over the documents
+    r"\bas your (top|main|primary|only|first|highest|authoritative|most (important|reliable|authoritative)) "
+    r"(source|authority|reference)\b",
+    r"\b(treat|take|consider|regard) (it|this|that|these|the (following|above|text|quote|update))\b.{0,30}"
+    r"\bas (the )?(top|primary|only|highest|authoritative|official) (source|authority|truth)\b",
+    r"\b(official|new|latest|secret|internal) (corpus|index|knowledge base|document|rule|policy) update\b",
 ]
 
 # Other languages, written with accents and folded when compiled. Every entry: (language, pattern).

@@ -7,6 +7,7 @@ import asyncio
 import copy
 import threading
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,12 @@ def handlers(tmp_path: Path, assistant: Any, **overrides: Any) -> tuple[dict[str
     backend = Backend.ready_with(assistant, settings)
     blocks = app.build_blocks(backend, settings, FeedbackStore(settings.feedback_db), gate)
     return {d.name: d.fn for d in blocks.fns.values()}, gate, settings
+
+
+def run_in_own_loop(coroutine: Any) -> Any:
+    """asyncio.run on a thread of its own: a browser fixture of another test may hold this thread's loop."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def last_message(update: tuple[Any, ...]) -> str:
@@ -60,7 +67,7 @@ def test_the_user_sees_progress_before_the_answer_is_computed(tmp_path: Path) ->
             updates.append(copy.deepcopy(update))
         return updates
 
-    updates = asyncio.run(run())
+    updates = run_in_own_loop(run())
     partial, final = updates[1], updates[-1]
     assert last_message(partial).endswith(" …") and "cd-source" not in partial[2]  # words, no sources yet
     assert "#cd-source-1" in last_message(final) and 'id="cd-source-1"' in final[2]
@@ -75,7 +82,7 @@ def test_a_question_over_the_limit_gets_the_polite_message_at_once(tmp_path: Pat
     async def run() -> list[tuple[Any, ...]]:
         return [u async for u in fns["respond"](pasted, [], "", "", "", {})]
 
-    (update,) = asyncio.run(run())
+    (update,) = run_in_own_loop(run())
     text = last_message(update)
     assert "trop longue" in text and str(len(pasted.strip())) in text and "100" in text
     assert update[0][-2]["content"].endswith("…") and len(update[0][-2]["content"]) < 2 * app.SHOWN_CHARS
@@ -103,7 +110,7 @@ def test_when_the_gate_is_full_the_page_says_busy_at_once(tmp_path: Path) -> Non
         draft = await fns["draft"]("Hello, how long can an exchange last?", {})
         return [*updates, draft]
 
-    *updates, draft = asyncio.run(run())
+    *updates, draft = run_in_own_loop(run())
     assert last_message(updates[-1]) == render.escape_markdown(api.BUSY)
     assert updates[-1][1] == QUESTION  # back in the box, to send again
     assert draft[0] == api.BUSY and fake.calls == []
@@ -134,7 +141,7 @@ def test_one_gate_counts_the_page_and_the_api_together(tmp_path: Path) -> None:
         except api.Busy:
             return "busy"
 
-    busy, after = asyncio.run(run())
+    busy, after = run_in_own_loop(run())
     assert (busy, after) == ("busy", "answered")
 
 
