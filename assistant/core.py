@@ -194,7 +194,7 @@ class Assistant:
         """Answers that grow word by word; the last one yielded is the complete, checked answer."""
         answer = self.ask(question, history, filters)
         words = answer.text.split(" ")
-        step = max(1, len(words) // 12)
+        step = max(1, -(-len(words) // 4))  # a few steps: each is a whole update of the page
         for end in range(step, len(words), step):
             partial = Answer(text=" ".join(words[:end]), refused=answer.refused, language=answer.language)
             yield partial

@@ -48,6 +48,9 @@ def api_ask(conn: http.client.HTTPConnection, question: str) -> int:
     return status
 
 
+PAGE_BUSY = "The assistant is busy; please try again"  # api.BUSY, as the chat shows it
+
+
 class GradioChat:
     """The chat's submit event, found in the page config by the question box's ``elem_id``."""
 
@@ -100,7 +103,10 @@ class GradioChat:
                 if line.startswith(b"data:"):
                     message = json.loads(line[5:])
                     if message.get("msg") == "process_completed":
-                        return 200 if message.get("success") else 597
+                        if not message.get("success"):
+                            return 597
+                        # The page says "busy" in the chat, as the API does with a 503: count it as one.
+                        return 503 if PAGE_BUSY in json.dumps(message.get("output")) else 200
         finally:
             stream.close()
 

@@ -161,15 +161,17 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         rows.append(
             _target(f"{label}: errors under load", "0", _get(load, key, "errors"), "", lambda v: v == 0)
         )
-    for key, label in (("api_overload", "JSON API"), ("gradio_overload", "Gradio")):
+    # The page's "busy" is a chat message: Gradio dispatches the burst's events one by one on its event loop
+    # (the 72nd waits for 71 dispatches while the admitted answers run), so a person sees it within a second.
+    for key, label, limit_ms in (("api_overload", "JSON API", 500), ("gradio_overload", "Gradio", 1000)):
         only = " (full run only)" if key == "gradio_overload" and _get(load, key) is None else ""
         rows.append(
             _target(
                 f"{label}: busy answers beyond the queue, p95",
-                f"< 0.5 s{only}",
+                f"< {limit_ms / 1000:g} s{only}",
                 _get(load, key, "busy_ms", "p95"),
                 "ms",
-                lambda v: v < 500,
+                lambda v, limit_ms=limit_ms: v < limit_ms,
             )
         )
         rows.append(

@@ -95,8 +95,13 @@ class Gate:
         self.semaphore = asyncio.Semaphore(max(1, self.limit))
         self.admitted = 0  # running + waiting; only touched on the event loop thread
 
+    @property
+    def full(self) -> bool:
+        """Whether a newcomer would be told "busy": every running and waiting place is taken."""
+        return self.admitted >= max(1, self.limit) + max(0, self.queue_size)
+
     def try_enter(self) -> bool:
-        if self.admitted >= max(1, self.limit) + max(0, self.queue_size):
+        if self.full:
             return False
         self.admitted += 1
         return True

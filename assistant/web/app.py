@@ -185,6 +185,10 @@ def build_blocks(
             yield chat, gr.skip(), render.sources_html(None), turns
             return
         chat.append({"role": "user", "content": render.escape_markdown(question)})
+        if gate.full:  # one update, at once: no placeholder first when the answer is "busy"
+            chat.append({"role": "assistant", "content": render.escape_markdown(api.BUSY)})
+            yield chat, question, render.sources_html(None), turns
+            return
         chat.append({"role": "assistant", "content": render.escape_markdown(SEARCHING)})
         if gate.waiting:
             chat[-1] = {"role": "assistant", "content": render.escape_markdown(QUEUED)}
@@ -441,6 +445,9 @@ def create_app(backend: Backend, settings: Settings, store: FeedbackStore | None
     demo = build_blocks(backend, settings, store, gate)
     # Answering events leave Gradio's queue at once for the shared gate, which says "busy" in the chat; Gradio's
     # own bound is only a backstop (its "queue full" is an error toast), so it is set well beyond the gate's.
+    # Gradio processes at most ``max_threads`` events at once (40 by default): the gate's waiting answers hold
+    # such places, so a burst's "busy" replies would wait behind them. Room for every place the queue allows.
+    demo.max_threads = page_queue_size(settings)
     demo.queue(
         default_concurrency_limit=settings.concurrency_limit,
         max_size=page_queue_size(settings),

@@ -116,7 +116,7 @@ def test_the_audit_rows_one_document_gradio_overload_p95_ratio_and_wall_time():
     results["sections"]["reference"] = {"status": "ok", "ratio_p50": 0.8, "ratio_p95": 1.7}
     fast = {"busy_ms": {"p95": 36.0}, "recovered": True}
     results["sections"]["load"].update(
-        api_overload=fast, gradio_overload={"busy_ms": {"p95": 620.0}, "recovered": False}
+        api_overload=fast, gradio_overload={"busy_ms": {"p95": 1020.0}, "recovered": False}
     )
     checks = {c["name"]: c for c in report.targets(results)}
     one = (
@@ -145,3 +145,10 @@ def test_the_audit_rows_one_document_gradio_overload_p95_ratio_and_wall_time():
     assert checks["this `--quick` run, wall time"]["met"] is False  # over 2 minutes, and the report says so
     assert checks[one]["met"] is False
     assert checks["Gradio: busy answers beyond the queue, p95"]["met"] is None  # not run in --quick
+
+
+def test_the_page_busy_marker_is_the_api_busy_message():
+    from assistant.bench.load import PAGE_BUSY
+    from assistant.web.api import BUSY
+
+    assert BUSY.startswith(PAGE_BUSY)
