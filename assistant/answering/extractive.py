@@ -425,8 +425,19 @@ _SAME_MEANING = 0.86  # cosine above which two sentences say the same thing in o
 _SAME_FIGURES = 0.65  # cosine above which a sentence repeating only figures already shown adds nothing
 
 
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+_FULL_DATE = re.compile(rf"\b\d{{1,2}}\s+(?:{_MONTHS})\s+\d{{4}}\b", re.I)
+
+
 def _numbers(sentence: str) -> set[str]:
-    return {m.group(0).lower() for m in NUMBER.finditer(sentence)}
+    """The figures a sentence states, a date whole ("15 February 2019"), a bare year aside: "the October 2019
+    presentation" dates a source, not a fact."""
+    dates = {" ".join(m.group(0).lower().split()) for m in _FULL_DATE.finditer(sentence)}
+    rest = _FULL_DATE.sub(" ", sentence)
+    found = {m.group(0).lower() for m in NUMBER.finditer(rest)}
+    return dates | {n for n in found if not _YEAR.fullmatch(n)}
 
 
 def _redundant(candidate: Scored, chosen: list[Scored]) -> bool:

@@ -101,3 +101,14 @@ def test_distinct_facts_far_apart_in_meaning_are_all_kept():
 )
 def test_many_part_questions_split_in_other_languages_and_keep_their_names(question, parts):
     assert question_parts(question) == parts
+
+
+def test_a_year_that_dates_a_source_is_not_news_but_a_date_is():
+    best = scored("The maximum contribution per visiting organisation is EUR 1,100.", 0.9, 0, 0)
+    dated = scored(
+        "The October 2019 presentation also described lump sums of at most EUR 1,100.", 0.85, 45, 1
+    )
+    assert chosen_sentences([best, dated]) == [best.sentence]  # cosine 0.71, and only EUR 1,100 again
+    opened = scored("The second open call opened on 15 November 2018.", 0.9, 0, 0)
+    closed = scored("The second open call closed on 15 February 2019.", 0.85, 20, 1)
+    assert chosen_sentences([opened, closed]) == [opened.sentence, closed.sentence]
