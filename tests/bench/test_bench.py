@@ -90,7 +90,7 @@ def test_the_benchmark_runs_at_tiny_sizes(tmp_path: Path, capsys):
     ):
         assert checks[name]["met"] is not None, name  # measured, whatever the verdict
     busy = checks["Gradio: busy answers beyond the queue, p95"]
-    assert busy["target"] == "< 0.5 s" and busy["value"] == load["gradio_overload"]["busy_ms"]["p95"]
+    assert busy["target"] == "< 1 s" and busy["value"] == load["gradio_overload"]["busy_ms"]["p95"]
     assert checks["Gradio: server recovers after overload"]["met"] is load["gradio_overload"]["recovered"]
     assert _number(data["meta"]["wall_s"]) and data["meta"]["wall_s"] >= data["meta"]["duration_s"]
     assert f"**This run took {data['meta']['wall_s']:,.0f} s**" in (out / "PERFORMANCE.md").read_text()
