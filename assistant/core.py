@@ -247,7 +247,7 @@ class Assistant:
         started = time.perf_counter()
         reader, idf = build.reader, build.idf
         chunks = [h.chunk for h in retrieval.hits]
-        retrieved = [_retrieved(h.chunk, h.score) for h in retrieval.hits]
+        retrieved = [RetrievedChunk.of(h.chunk, h.score) for h in retrieval.hits]
         flagged = sorted({c.doc_id for c in chunks if c.doc_id in build.planted})
         trusted = [c for c in chunks if c.doc_id not in build.planted]
         today = self.settings.today_or_clock()
@@ -304,7 +304,9 @@ class Assistant:
             extra = self._successor_sentence(build, {c for _, c in sentences})
             sentences += extra
             retrieved += [
-                _retrieved(c, 0.0) for _, c in extra if c.chunk_id not in {r.chunk_id for r in retrieved}
+                RetrievedChunk.of(c, 0.0)
+                for _, c in extra
+                if c.chunk_id not in {r.chunk_id for r in retrieved}
             ]
         if not sentences and not prefix:
             answer = self._refusal(language, retrieved, query, flagged)
@@ -313,7 +315,7 @@ class Assistant:
             return answer
         body, citations, cited = _cite(prefix, prefix_citations, sentences, reader)
         shown = {r.chunk_id for r in retrieved}
-        retrieved += [_retrieved(c, 0.0) for c in cited.values() if c.chunk_id not in shown]
+        retrieved += [RetrievedChunk.of(c, 0.0) for c in cited.values() if c.chunk_id not in shown]
         dated = format_date(today) if status else ""  # a status sentence names today, which no source holds
         check = check_answer(body, cited, {c.chunk_id for c in cited.values()}, given=dated)
         text = f"{FRAME[language]} {body}" if language in FRAME else body
@@ -463,7 +465,7 @@ class Assistant:
         answer = Answer(
             text=f"{FRAME[language]} {body}" if language in FRAME else body,
             citations=citations,
-            retrieved=[_retrieved(c, 1.0) for c in used.values()],
+            retrieved=[RetrievedChunk.of(c, 1.0) for c in used.values()],
             language=language,
             notices=notices,
             query=question,
@@ -539,19 +541,6 @@ def _self_check_applies(question: str) -> bool:
         return False
     profile = parse_profile(question)
     return profile.headcount is not None or profile.turnover is not None or profile.balance_sheet is not None
-
-
-def _retrieved(chunk: Chunk, score: float) -> RetrievedChunk:
-    return RetrievedChunk(
-        chunk_id=chunk.chunk_id,
-        doc_id=chunk.doc_id,
-        title=chunk.title,
-        page=chunk.page,
-        text=chunk.text,
-        score=round(float(score), 6),
-        section=chunk.section,
-        url=chunk.url,
-    )
 
 
 def _has_planted_instructions(chunk: Chunk) -> bool:

@@ -33,6 +33,20 @@ class RetrievedChunk:
     section: str = ""
     url: str = ""
 
+    @classmethod
+    def of(cls, chunk: Any, score: float) -> RetrievedChunk:
+        """From an index chunk and its retrieval score."""
+        return cls(
+            chunk_id=chunk.chunk_id,
+            doc_id=chunk.doc_id,
+            title=chunk.title,
+            page=chunk.page,
+            text=chunk.text,
+            score=round(float(score), 6),
+            section=chunk.section,
+            url=chunk.url,
+        )
+
 
 @dataclass
 class Answer:

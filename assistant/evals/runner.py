@@ -192,19 +192,7 @@ class RankedAssistant:
             language = detect_language(question) if question.strip() else "en"
             query = retriever.search_query(condense(question.strip(), history), language)
         hits = retriever.retrieve(query, filters=filters, k=max(k, settings.top_k)).hits
-        return [
-            RetrievedChunk(
-                chunk_id=h.chunk.chunk_id,
-                doc_id=h.chunk.doc_id,
-                title=h.chunk.title,
-                page=h.chunk.page,
-                text=h.chunk.text,
-                score=round(float(h.score), 6),
-                section=h.chunk.section,
-                url=h.chunk.url,
-            )
-            for h in hits
-        ]
+        return [RetrievedChunk.of(h.chunk, h.score) for h in hits]
 
     def close(self) -> None:
         close = getattr(self.assistant, "close", None)
