@@ -15,25 +15,11 @@ from assistant.answering.answerability import (
     unanswered,
 )
 from assistant.answering.extractive import Scored, question_parts
-from assistant.documents.model import Chunk
+from tests.answering.chunks import make_chunk
 
 
-def chunk(n: int = 0) -> Chunk:
-    return Chunk(
-        chunk_id=f"c{n}",
-        doc_id=f"d{n}",
-        text="",
-        title="A guide",
-        section="Budget",
-        page=None,
-        url="",
-        doc_type="guide",
-        programme="",
-        call_ids=(),
-        language="en",
-        position=n,
-        content_hash="",
-    )
+def chunk(n: int = 0):
+    return make_chunk(n)
 
 
 def scored(sentence: str, score: float, lexical: float = 0.5, n: int = 0) -> Scored:

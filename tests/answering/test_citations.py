@@ -1,23 +1,9 @@
 from assistant.answering.citations import check_answer, figures, renumber
-from assistant.documents.model import Chunk
+from tests.answering.chunks import make_chunk
 
 
-def _chunk(cid: str, text: str) -> Chunk:
-    return Chunk(
-        chunk_id=cid,
-        doc_id="d",
-        text=text,
-        title="T",
-        section="",
-        page=None,
-        url="",
-        doc_type="guide",
-        programme="",
-        call_ids=(),
-        language="en",
-        position=0,
-        content_hash="h",
-    )
+def _chunk(cid: str, text: str):
+    return make_chunk(0, text, chunk_id=cid, doc_id="d", title="T", section="", content_hash="h")
 
 
 A = _chunk("a", "The cap is EUR 60,000 per SME. The call closed on 2 April 2020.")

@@ -6,25 +6,11 @@ import numpy as np
 import pytest
 
 from assistant.answering.extractive import Scored, question_parts, select
-from assistant.documents.model import Chunk
+from tests.answering.chunks import make_chunk
 
 
-def chunk(n: int) -> Chunk:
-    return Chunk(
-        chunk_id=f"c{n}",
-        doc_id=f"d{n}",
-        text="",
-        title="ClusterXchange",
-        section="Money",
-        page=None,
-        url="",
-        doc_type="guide",
-        programme="",
-        call_ids=(),
-        language="en",
-        position=n,
-        content_hash="",
-    )
+def chunk(n: int):
+    return make_chunk(n, title="ClusterXchange", section="Money")
 
 
 def unit(angle_degrees: float) -> np.ndarray:
